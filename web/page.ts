@@ -309,12 +309,14 @@ function phaseText(ph){return (ph||[]).map(function(x){return x==='NA'?'no phase
 function dateText(s){if(!s)return '';var d=new Date(s);return isNaN(d)?String(s):d.toLocaleDateString(undefined,{year:'numeric',month:'short',day:'numeric'});}
 function kmText(km){if(typeof km!=='number')return '';return Math.round(km)+' km ('+Math.round(km/1.609)+' mi)';}
 function reasonState(r){return r.status||r.outcome||r.result||'';}
-function reasonLabel(r){return r.label||r.criterion||r.kind||'';}
+function reasonLabel(r){var c=r.criterion;return (c&&typeof c==='object'?c.label:c)||r.label||'';}
 function reasonQuote(r){return r.quote||(r.evidence&&r.evidence.quote)||'';}
 function reasonList(items){
   return el('ul',null,items.map(function(r){
     var q=reasonQuote(r);var lab=reasonLabel(r);
-    return el('li',null,[lab?el('span',{text:lab}):null,q?el('blockquote',{text:'\u201c'+q+'\u201d'}):null]);
+    var extra=reasonState(r)==='unknown'&&r.needs?' (needs: '+r.needs+')':'';
+    var cohort=r.cohort?' ['+r.cohort+']':'';
+    return el('li',null,[lab?el('span',{text:lab+cohort+extra}):null,q?el('blockquote',{text:'\u201c'+q+'\u201d'}):null]);
   }));
 }
 function section(title,items,extra){
@@ -342,7 +344,8 @@ function card(r,index){
   var hid='trial-'+index;
   var url=r.url||('https://clinicaltrials.gov/study/'+r.nctId);
   var meta=[r.nctId,phaseText(r.phases),STATUS_TEXT[r.overallStatus]||r.overallStatus,r.lastUpdatePostDate?'last updated '+dateText(r.lastUpdatePostDate):''].filter(Boolean).join(' \u00b7 ');
-  var questions=unknown.map(function(x){return 'Ask about: '+(reasonLabel(x)||reasonQuote(x));});
+  var asked={};var questions=[];
+  unknown.forEach(function(x){var q=x.needs?'Do we know my '+x.needs+'? The trial asks: '+(reasonLabel(x)||reasonQuote(x)):'Ask about: '+(reasonLabel(x)||reasonQuote(x));if(!asked[q]){asked[q]=1;questions.push(q);}});
   return el('article',{className:'card '+r.verdict,'aria-labelledby':hid,'data-nct':r.nctId,'data-verdict':r.verdict},[
     el('p',{className:'verdict'},[el('span',{className:'badge '+r.verdict},[el('span',{'aria-hidden':'true',text:v.icon+' '}),v.text]),el('span',{className:'hint',text:' '+v.explain})]),
     el('h3',{id:hid,text:r.title||r.nctId}),
@@ -363,9 +366,9 @@ function showErrors(title,list){
 }
 function problemList(body){
   var out=[];
-  var issues=(body&&(body.issues||body.errors||body.problems))||[];
-  issues.forEach(function(i){out.push(typeof i==='string'?i:((i.path?(Array.isArray(i.path)?i.path.join('.'):i.path)+': ':'')+(i.message||'')));});
-  if(!out.length&&body&&(body.message||body.error))out.push(body.message||body.error);
+  var err=(body&&body.error)||{};
+  (err.details||[]).forEach(function(i){out.push((i.path?i.path+': ':'')+(i.message||''));});
+  if(!out.length&&err.message)out.push(err.message);
   return out;
 }
 function render(body,onco){

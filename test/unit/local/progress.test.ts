@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createProgressReporter,
+  describeProgress,
+  estimateRemainingSeconds,
+  formatDuration,
+} from '../../../local/server/progress.ts';
+
+function sink(isTTY: boolean) {
+  const chunks: string[] = [];
+  return { chunks, stream: { isTTY, columns: 120, write: (c: string) => chunks.push(c) } };
+}
+
+describe('progress text', () => {
+  it('formats durations', () => {
+    expect(formatDuration(0)).toBe('0:00');
+    expect(formatDuration(65)).toBe('1:05');
+    expect(formatDuration(3725)).toBe('1:02:05');
+  });
+
+  it('estimates the remaining time from the rate so far', () => {
+    expect(
+      estimateRemainingSeconds({ pages: 1, studies: 500, totalCount: 1500 }, 10_000),
+    ).toBeCloseTo(20);
+    expect(
+      estimateRemainingSeconds({ pages: 0, studies: 0, totalCount: 1500 }, 10_000),
+    ).toBeUndefined();
+    expect(estimateRemainingSeconds({ pages: 1, studies: 500 }, 10_000)).toBeUndefined();
+  });
+
+  it('shows pages, studies, percentage, ETA and a bar', () => {
+    const text = describeProgress({ pages: 2, studies: 1000, totalCount: 4000 }, 20_000, {
+      barWidth: 8,
+    });
+    expect(text).toBe('[##------] 25% · 2 pages · 1,000 of 4,000 studies · ETA 1:00');
+  });
+
+  it('falls back to counts and elapsed time without a total', () => {
+    expect(describeProgress({ pages: 1, studies: 7 }, 3_000)).toBe(
+      '1 page · 7 studies · 0:03 elapsed',
+    );
+  });
+});
+
+describe('reporter', () => {
+  it('redraws one line in place on a terminal and clears it for other output', () => {
+    const { chunks, stream } = sink(true);
+    let t = 0;
+    const r = createProgressReporter({ stream, now: () => t, redrawMs: 0 });
+    r.start('sync');
+    t = 1000;
+    r.update({ pages: 1, studies: 100, totalCount: 200 });
+    r.log('GET /health 200');
+    r.finish('done: 200 studies');
+    const out = chunks.join('');
+    expect(out).toContain('\r\x1b[2Ksync: [');
+    expect(out).toContain('50% · 1 page · 100 of 200 studies · ETA 0:01');
+    expect(out).toMatch(/\r\x1b\[2KGET \/health 200\n\r\x1b\[2Ksync: \[/);
+    expect(out.endsWith('sync: done: 200 studies\n')).toBe(true);
+    // Only the log line and the final line stay on screen; the bar is always redrawn in place.
+    expect(out.split('\n').filter(Boolean)).toHaveLength(2);
+  });
+
+  it('writes plain lines, at most one per page, when not on a terminal', () => {
+    const { chunks, stream } = sink(false);
+    let t = 0;
+    const r = createProgressReporter({ stream, now: () => t, lineMs: 0 });
+    r.start('sync');
+    t = 500;
+    r.update({ pages: 1, studies: 100, totalCount: 300 });
+    r.update({ pages: 1, studies: 100, totalCount: 300 });
+    t = 1000;
+    r.update({ pages: 2, studies: 200, totalCount: 300 });
+    r.finish('done');
+    expect(chunks.join('')).not.toContain('\x1b');
+    expect(chunks).toEqual([
+      'sync: started\n',
+      'sync: 33% · 1 page · 100 of 300 studies · ETA 0:01\n',
+      'sync: 66% · 2 pages · 200 of 300 studies · ETA 0:01\n',
+      'sync: done\n',
+    ]);
+  });
+});
