@@ -19,6 +19,11 @@ export interface StudiesPage {
   totalCount?: number | undefined;
   /** Records on this page that failed the schema: reported, not stored. */
   rejected: { nctId: string; message: string }[];
+  /**
+   * The JSON text of each accepted study exactly as served, parallel to `studies` (for
+   * storing the raw record byte for byte). Optional: other implementations may omit it.
+   */
+  rawJson?: string[] | undefined;
 }
 
 export interface ApiVersion {

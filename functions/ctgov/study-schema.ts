@@ -95,7 +95,9 @@ export const studySchema = z.looseObject({
       miscInfoModule: z.looseObject({ versionHolder: z.string().optional() }).optional(),
       conditionBrowseModule: z
         .looseObject({
-          meshes: z.array(z.looseObject({ id: z.string().optional(), term: z.string() })).optional(),
+          meshes: z
+            .array(z.looseObject({ id: z.string().optional(), term: z.string() }))
+            .optional(),
         })
         .optional(),
     })
@@ -124,9 +126,8 @@ export class StudySchemaError extends Error {
 export function parseStudy(raw: unknown): Study {
   const result = studySchema.safeParse(raw);
   if (result.success) return result.data;
-  const nctId =
-    (raw as { protocolSection?: { identificationModule?: { nctId?: unknown } } })?.protocolSection
-      ?.identificationModule?.nctId;
+  const nctId = (raw as { protocolSection?: { identificationModule?: { nctId?: unknown } } })
+    ?.protocolSection?.identificationModule?.nctId;
   throw new StudySchemaError(
     typeof nctId === 'string' ? nctId : '(unknown NCT id)',
     result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
