@@ -423,7 +423,7 @@ const CSP = [
   "form-action 'self'",
 ].join('; ');
 
-const body = String.raw`
+const body = `
 <a class="skip" href="#results">Skip to results</a>
 <main>
 <header class="no-print">

@@ -6,6 +6,8 @@ import {
   formatDuration,
 } from '../../../local/server/progress.ts';
 
+const CLEAR = '\r\x1b[2K';
+
 function sink(isTTY: boolean) {
   const chunks: string[] = [];
   return { chunks, stream: { isTTY, columns: 120, write: (c: string) => chunks.push(c) } };
@@ -55,7 +57,7 @@ describe('reporter', () => {
     const out = chunks.join('');
     expect(out).toContain('\r\x1b[2Ksync: [');
     expect(out).toContain('50% · 1 page · 100 of 200 studies · ETA 0:01');
-    expect(out).toMatch(/\r\x1b\[2KGET \/health 200\n\r\x1b\[2Ksync: \[/);
+    expect(out).toContain(`${CLEAR}GET /health 200\n${CLEAR}sync: [`);
     expect(out.endsWith('sync: done: 200 studies\n')).toBe(true);
     // Only the log line and the final line stay on screen; the bar is always redrawn in place.
     expect(out.split('\n').filter(Boolean)).toHaveLength(2);
