@@ -39,7 +39,8 @@ const studiesDir = join(sharedDir, 'ctgov/studies');
 
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose') || args.includes('-v');
-const onlyArg = args.find((a, i) => args[i - 1] === '--only');
+const onlyAt = args.indexOf('--only');
+const onlyArg = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
 const only = onlyArg ? new Set(onlyArg.split(',')) : undefined;
 
 const pad = (s: string | number, n: number) => String(s).padStart(n);
