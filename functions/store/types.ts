@@ -2,8 +2,9 @@
  * The store's contract: what the write path (sync) and the read path (API, matcher index)
  * need from persistence. No AWS types here; `dynamo-repository.ts` implements it.
  */
-import type { TrialFacts } from '#eligibility/facts.ts';
+
 import type { Study } from '#ctgov/study-schema.ts';
+import type { TrialFacts } from '#eligibility/facts.ts';
 
 /** A site as the matcher needs it: compact, with the contact to show. */
 export interface Site {
@@ -15,7 +16,9 @@ export interface Site {
   status?: string | undefined;
   lat?: number | undefined;
   lon?: number | undefined;
-  contact?: { name?: string | undefined; phone?: string | undefined; email?: string | undefined } | undefined;
+  contact?:
+    | { name?: string | undefined; phone?: string | undefined; email?: string | undefined }
+    | undefined;
 }
 
 /** One trial in the matcher's in-memory index: everything `match()` needs, nothing more. */
@@ -47,19 +50,42 @@ export interface StoredStudy {
 
 export interface SyncState {
   /** The pageToken to resume from, with the query it belongs to; absent when no run is open. */
-  cursor?: { mode: 'incremental' | 'full'; query: string; pageToken?: string | undefined; startedAt: string } | undefined;
+  cursor?:
+    | {
+        mode: 'incremental' | 'full';
+        query: string;
+        pageToken?: string | undefined;
+        startedAt: string;
+        /** Added by the sync: the run's LastUpdatePostDate lower bound (incremental), to rebuild its queries. */
+        since?: string | undefined;
+        /** Added by the sync: the `/version` dataTimestamp the run started on. */
+        dataTimestamp?: string | undefined;
+        /** Added by the sync: pages already done in the current query. */
+        page?: number | undefined;
+      }
+    | undefined;
   /** ClinicalTrials.gov `/version` dataTimestamp of the last completed run. */
   dataTimestamp?: string | undefined;
   lastSuccessAt?: string | undefined;
   lastFullSweepAt?: string | undefined;
   /** LastUpdatePostDate lower bound for the next incremental run (yyyy-MM-dd). */
   updatedSince?: string | undefined;
-  counts?: { studies: number; written: number; unchanged: number; stale: number; pages: number } | undefined;
+  counts?:
+    | { studies: number; written: number; unchanged: number; stale: number; pages: number }
+    | undefined;
   lastError?: { at: string; message: string } | undefined;
   /** Changes whenever stored match facts change; the API refreshes its index when it does. */
   indexVersion?: string | undefined;
   trialCount?: number | undefined;
   running?: boolean | undefined;
+  /** Added by the sync: records the schema rejected (reported, not stored), retried next run. */
+  rejected?: { nctId: string; message: string; at: string }[] | undefined;
+  /** Added by the sync: dataTimestamp of the last completed full sweep (a sweep on it is skipped). */
+  fullSweepDataTimestamp?: string | undefined;
+  /** Added by the store: the published match-index snapshot (see dynamo-repository.ts). */
+  indexSnapshot?: { version: string; parts: number; entries: number; bytes: number } | undefined;
+  /** Added by the sync: the last run's summary, counts and ids only. */
+  lastRun?: Record<string, unknown> | undefined;
 }
 
 export type UpsertOutcome = 'written' | 'unchanged' | 'older';
@@ -72,4 +98,41 @@ export interface StudyRepository {
   loadMatchIndex(): Promise<MatchIndexEntry[]>;
   getSyncState(): Promise<SyncState>;
   putSyncState(patch: Partial<SyncState>): Promise<void>;
+}
+
+/** Options of a write (added by the store room). */
+export interface UpsertOptions {
+  /** Keep a stale study stale (re-derivation); by default an upsert means "seen", so not stale. */
+  preserveStale?: boolean | undefined;
+}
+
+/**
+ * What the sync needs beyond StudyRepository (added by the store room): full-sweep
+ * bookkeeping, stale marking and publishing the matcher's index.
+ */
+export interface SyncRepository extends StudyRepository {
+  /** `rawJson`: the record's JSON text as served, stored byte for byte (else JSON.stringify(study)). */
+  upsertStudies(
+    items: { study: Study; facts: TrialFacts; rawJson?: string | undefined }[],
+    options?: UpsertOptions,
+  ): Promise<UpsertOutcome[]>;
+  /** The stored record's JSON text, exactly as it was given. */
+  getRawJson(nctId: string): Promise<string | undefined>;
+  /** Remembers ids a full sweep saw; survives across invocations of a resumed sweep. */
+  recordSeen(sweepId: string, nctIds: string[]): Promise<void>;
+  /**
+   * Marks stale every non-stale study the sweep did not see, then forgets the sweep's marks.
+   * Refuses (throws) when the sweep saw fewer than `minSeenRatio` of the active studies.
+   */
+  markUnseenStale(sweepId: string, minSeenRatio?: number): Promise<string[]>;
+  /** Number of non-stale studies. */
+  countActive(): Promise<number>;
+  /** Writes the index snapshot for the current indexVersion (no-op when already published). */
+  publishIndex(): Promise<
+    { indexVersion: string; entries: number; parts: number; bytes: number } | undefined
+  >;
+  /** Ids whose stored facts come from another extractor version than `version`. */
+  listOutdatedFacts(version: string): Promise<string[]>;
+  /** Every site of a study, compact (all statuses), for a detail view. */
+  getSites(nctId: string): Promise<Site[] | undefined>;
 }

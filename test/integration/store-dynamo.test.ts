@@ -1,0 +1,286 @@
+/**
+ * The DynamoDB repository against dynalite in-process: idempotent, version-guarded upserts,
+ * chunked records round-tripping byte for byte, the match index (GSI and snapshot), stale
+ * marking, re-derivation, and BatchWrite's unprocessed items.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Study } from '#ctgov/study-schema.ts';
+import { rederiveFacts } from '#store/dynamo-repository.ts';
+import { RECRUITING_SITE_STATUSES } from '#vocabulary/codes.ts';
+import { dumpTable, type StoreHarness, startStoreHarness } from '../fixtures/sync/harness.ts';
+import {
+  handFacts,
+  incompressibleText,
+  syntheticId,
+  syntheticStudy,
+} from '../fixtures/sync/synthetic-studies.ts';
+import { SHARED_AVAILABLE, SHARED_STUDIES_DIR, SKIP_REASON } from '../support/shared-data.ts';
+
+let h: StoreHarness;
+beforeAll(async () => {
+  h = await startStoreHarness();
+});
+afterAll(async () => {
+  await h.close();
+});
+
+describe('DynamoStudyRepository upserts', () => {
+  it('stores each study once and a second identical upsert writes nothing', async () => {
+    const { repo, tableName } = await h.newTable();
+    const studies = Array.from({ length: 30 }, (_, i) => syntheticStudy({ n: i + 1 }));
+    const first = await repo.upsertStudies(studies.map((study) => ({ study, facts: handFacts() })));
+    expect(first).toEqual(studies.map(() => 'written'));
+    const before = await dumpTable(h.doc, tableName);
+    const stateBefore = await repo.getSyncState();
+
+    const second = await repo.upsertStudies(
+      studies.map((study) => ({ study, facts: handFacts() })),
+    );
+    expect(second).toEqual(studies.map(() => 'unchanged'));
+    expect(await dumpTable(h.doc, tableName)).toEqual(before);
+    // Nothing changed, so the index version did not move either.
+    expect((await repo.getSyncState()).indexVersion).toBe(stateBefore.indexVersion);
+    expect(before.filter((i) => i.sk === 'META')).toHaveLength(30);
+  });
+
+  it('never replaces a newer record with an older one (post date, then submit date)', async () => {
+    const { repo } = await h.newTable();
+    const newer = syntheticStudy({ n: 1, lastUpdatePostDate: '2025-10-02', title: 'newer' });
+    const older = syntheticStudy({ n: 1, lastUpdatePostDate: '2025-09-01', title: 'older' });
+    expect(await repo.upsertStudies([{ study: newer, facts: handFacts() }])).toEqual(['written']);
+    expect(await repo.upsertStudies([{ study: older, facts: handFacts() }])).toEqual(['older']);
+    expect(
+      (await repo.getStudy(syntheticId(1)))?.study.protocolSection.identificationModule.briefTitle,
+    ).toBe('newer');
+
+    const sameDayLaterSubmit = syntheticStudy({
+      n: 1,
+      lastUpdatePostDate: '2025-10-02',
+      lastUpdateSubmitDate: '2025-10-03',
+      title: 'same day, later submit',
+    });
+    const sameDayEarlierSubmit = syntheticStudy({
+      n: 1,
+      lastUpdatePostDate: '2025-10-02',
+      lastUpdateSubmitDate: '2025-09-30',
+      title: 'same day, earlier submit',
+    });
+    expect(await repo.upsertStudies([{ study: sameDayLaterSubmit, facts: handFacts() }])).toEqual([
+      'written',
+    ]);
+    expect(await repo.upsertStudies([{ study: sameDayEarlierSubmit, facts: handFacts() }])).toEqual(
+      ['older'],
+    );
+    // Within one call too: the newest copy wins whatever the order.
+    expect(
+      await repo.upsertStudies([
+        { study: older, facts: handFacts() },
+        { study: sameDayLaterSubmit, facts: handFacts() },
+      ]),
+    ).toEqual(['older', 'unchanged']);
+    expect(
+      (await repo.getStudy(syntheticId(1)))?.study.protocolSection.identificationModule.briefTitle,
+    ).toBe('same day, later submit');
+  });
+
+  it('replaces a record with a newer one and drops the old chunks', async () => {
+    const { repo, tableName } = await h.newTable();
+    await repo.upsertStudies([
+      { study: syntheticStudy({ n: 2, lastUpdatePostDate: '2025-01-01' }), facts: handFacts() },
+    ]);
+    const v1 = (await repo.getSyncState()).indexVersion;
+    const next = syntheticStudy({
+      n: 2,
+      lastUpdatePostDate: '2025-02-01',
+      overallStatus: 'ACTIVE_NOT_RECRUITING',
+    });
+    expect(await repo.upsertStudies([{ study: next, facts: handFacts() }])).toEqual(['written']);
+    const items = await dumpTable(h.doc, tableName);
+    expect(items.filter((i) => String(i.sk).startsWith('RAW#'))).toHaveLength(1);
+    expect(items.filter((i) => String(i.sk).startsWith('SITES#'))).toHaveLength(1);
+    expect((await repo.getStudy(syntheticId(2)))?.study).toEqual(next);
+    expect((await repo.getSyncState()).indexVersion).not.toBe(v1);
+  });
+
+  it('keeps a record larger than 400 KB compressed whole across chunk items', async () => {
+    const { repo, tableName } = await h.newTable();
+    const big = syntheticStudy({ n: 3, sites: 600, padding: incompressibleText(900_000) });
+    const text = JSON.stringify(big);
+    expect(await repo.upsertStudies([{ study: big, facts: handFacts(), rawJson: text }])).toEqual([
+      'written',
+    ]);
+    const raw = (await dumpTable(h.doc, tableName)).filter((i) => String(i.sk).startsWith('RAW#'));
+    expect(raw.length).toBeGreaterThan(1);
+    expect(await repo.getRawJson(syntheticId(3))).toBe(text);
+    expect((await repo.getSites(syntheticId(3)))?.length).toBe(600);
+  });
+
+  it('stores the JSON text as given, number spellings included', async () => {
+    const { repo } = await h.newTable();
+    const study = syntheticStudy({ n: 4 });
+    const text = JSON.stringify(study).replace('"lat":42.3601', '"lat":42.36010');
+    expect(text).toContain('42.36010');
+    await repo.upsertStudies([{ study, facts: handFacts(), rawJson: text }]);
+    expect(await repo.getRawJson(syntheticId(4))).toBe(text);
+  });
+});
+
+describe('DynamoStudyRepository match index', () => {
+  it('lists active studies with referral sites only, from the GSI and from the snapshot alike', async () => {
+    const { repo } = await h.newTable();
+    const studies = Array.from({ length: 12 }, (_, i) => syntheticStudy({ n: i + 10, sites: 6 }));
+    await repo.upsertStudies(studies.map((study) => ({ study, facts: handFacts() })));
+    const fromGsi = await repo.loadMatchIndex();
+    expect(fromGsi.map((e) => e.nctId)).toEqual(
+      studies.map((s) => s.protocolSection.identificationModule.nctId),
+    );
+    for (const e of fromGsi) {
+      for (const site of e.sites) expect(RECRUITING_SITE_STATUSES).toContain(site.status);
+      expect(e.facts.extractorVersion).toBe('test-1');
+    }
+    const recruiting = fromGsi.find((e) => e.overallStatus === 'RECRUITING');
+    expect(recruiting?.sites).toHaveLength(5); // the 5th site of 6 is COMPLETED
+    expect(recruiting?.sites[0]).toMatchObject({
+      contact: { phone: '555-0100' },
+      lat: expect.any(Number),
+    });
+    expect(fromGsi.find((e) => e.overallStatus === 'COMPLETED')?.sites).toEqual([]);
+
+    const published = await repo.publishIndex();
+    expect(published?.entries).toBe(12);
+    expect((await repo.getSyncState()).indexSnapshot?.version).toBe(published?.indexVersion);
+    expect(await repo.loadMatchIndex()).toEqual(fromGsi);
+    expect(await repo.publishIndex()).toBeUndefined();
+  });
+
+  it('never serves an out-of-date snapshot: a change after publishing shows at once', async () => {
+    const { repo } = await h.newTable();
+    await repo.upsertStudies([{ study: syntheticStudy({ n: 30 }), facts: handFacts() }]);
+    await repo.publishIndex();
+    await repo.upsertStudies([{ study: syntheticStudy({ n: 31 }), facts: handFacts() }]);
+    expect((await repo.loadMatchIndex()).map((e) => e.nctId)).toEqual([
+      syntheticId(30),
+      syntheticId(31),
+    ]);
+  });
+
+  it('marks studies a full sweep did not see as stale, and a stale study comes back when seen', async () => {
+    const { repo } = await h.newTable();
+    const studies = Array.from({ length: 4 }, (_, i) => syntheticStudy({ n: i + 40 }));
+    await repo.upsertStudies(studies.map((study) => ({ study, facts: handFacts() })));
+    await repo.recordSeen('sweep-1', [syntheticId(40), syntheticId(41)]);
+    await repo.recordSeen('sweep-1', [syntheticId(42)]);
+    await repo.recordSeen('sweep-0', [syntheticId(43)]); // an abandoned sweep's marks do not count
+    expect(await repo.markUnseenStale('sweep-1')).toEqual([syntheticId(43)]);
+    expect((await repo.getStudy(syntheticId(43)))?.stale).toBe(true);
+    expect((await repo.loadMatchIndex()).map((e) => e.nctId)).not.toContain(syntheticId(43));
+    expect(await repo.countActive()).toBe(3);
+
+    expect(await repo.upsertStudies([{ study: studies[3] as Study, facts: handFacts() }])).toEqual([
+      'written',
+    ]);
+    expect((await repo.getStudy(syntheticId(43)))?.stale).toBe(false);
+    expect(await repo.countActive()).toBe(4);
+  });
+
+  it('refuses to mark most of the table stale after a sweep that saw almost nothing', async () => {
+    const { repo } = await h.newTable();
+    await repo.upsertStudies(
+      Array.from({ length: 10 }, (_, i) => ({
+        study: syntheticStudy({ n: i + 50 }),
+        facts: handFacts(),
+      })),
+    );
+    await repo.recordSeen('sweep-2', [syntheticId(50)]);
+    await expect(repo.markUnseenStale('sweep-2')).rejects.toThrow(/refusing/);
+    expect(await repo.countActive()).toBe(10);
+  });
+});
+
+describe('re-derivation', () => {
+  it('rewrites facts of an older extractor version from the stored record, keeping stale studies stale', async () => {
+    const { repo, tableName } = await h.newTable();
+    const studies = Array.from({ length: 5 }, (_, i) => syntheticStudy({ n: i + 60 }));
+    await repo.upsertStudies(studies.map((study) => ({ study, facts: handFacts('v1') })));
+    await repo.recordSeen(
+      's',
+      studies.slice(0, 4).map((s) => s.protocolSection.identificationModule.nctId),
+    );
+    await repo.markUnseenStale('s');
+    const rawBefore = (await dumpTable(h.doc, tableName)).filter((i) => i.sk !== 'META');
+
+    const seen: string[] = [];
+    const result = await rederiveFacts(
+      repo,
+      (study) => {
+        seen.push(study.protocolSection.identificationModule.nctId);
+        return handFacts('v2', `re-derived ${study.protocolSection.identificationModule.nctId}`);
+      },
+      'v2',
+    );
+    expect(result.written).toHaveLength(5);
+    expect(seen).toHaveLength(5);
+    expect((await repo.getStudy(syntheticId(60)))?.facts.extractorVersion).toBe('v2');
+    expect((await repo.getStudy(syntheticId(64)))?.stale).toBe(true);
+    // The records themselves were not touched.
+    expect((await dumpTable(h.doc, tableName)).filter((i) => i.sk !== 'META')).toEqual(rawBefore);
+    const index = await repo.loadMatchIndex();
+    expect(index.map((e) => e.facts.extractorVersion)).toEqual(['v2', 'v2', 'v2', 'v2']);
+    expect(await repo.listOutdatedFacts('v2')).toEqual([]);
+  });
+});
+
+describe('BatchWrite unprocessed items', () => {
+  it('retries items DynamoDB returned as unprocessed until all are written', async () => {
+    // Fault injection: the first BatchWrite calls answer with part of their items unprocessed
+    // (as DynamoDB does under throttling) without writing those.
+    let calls = 0;
+    let withheld = 0;
+    const faulty = Object.create(h.doc) as DynamoDBDocumentClient;
+    const realSend = h.doc.send.bind(h.doc) as (c: unknown) => Promise<unknown>;
+    (faulty as unknown as { send: (c: unknown) => Promise<unknown> }).send = async (
+      command: unknown,
+    ) => {
+      const input = (command as { input?: { RequestItems?: Record<string, unknown[]> } }).input;
+      const name = (command as { constructor: { name: string } }).constructor.name;
+      if (name === 'BatchWriteCommand' && input?.RequestItems && calls++ < 3) {
+        const [table, requests] = Object.entries(input.RequestItems)[0] as [string, unknown[]];
+        const half = Math.ceil(requests.length / 2);
+        withheld += requests.length - half;
+        await realSend(
+          new (command as { constructor: new (i: unknown) => unknown }).constructor({
+            RequestItems: { [table]: requests.slice(0, half) },
+          }),
+        );
+        return { UnprocessedItems: { [table]: requests.slice(half) } };
+      }
+      return realSend(command);
+    };
+    const { repo, tableName } = await h.newTable({}, faulty);
+    const studies = Array.from({ length: 20 }, (_, i) => syntheticStudy({ n: i + 70 }));
+    await repo.upsertStudies(studies.map((study) => ({ study, facts: handFacts() })));
+    expect(withheld).toBeGreaterThan(0);
+    const items = await dumpTable(h.doc, tableName);
+    expect(items.filter((i) => String(i.sk).startsWith('RAW#'))).toHaveLength(20);
+    expect(items.filter((i) => String(i.sk).startsWith('SITES#'))).toHaveLength(20);
+    for (const s of studies) {
+      expect((await repo.getStudy(s.protocolSection.identificationModule.nctId))?.study).toEqual(s);
+    }
+  });
+});
+
+describe.skipIf(!SHARED_AVAILABLE)(`the largest real record (${SKIP_REASON})`, () => {
+  it('NCT02513394 (777 KB) round-trips byte for byte', async () => {
+    const { repo } = await h.newTable();
+    const text = readFileSync(join(SHARED_STUDIES_DIR, 'NCT02513394.json'), 'utf8');
+    const study = JSON.parse(text) as Study;
+    expect(await repo.upsertStudies([{ study, facts: handFacts(), rawJson: text }])).toEqual([
+      'written',
+    ]);
+    expect(await repo.getRawJson('NCT02513394')).toBe(text);
+    expect((await repo.getStudy('NCT02513394'))?.study).toEqual(study);
+  });
+});
