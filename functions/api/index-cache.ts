@@ -1,0 +1,134 @@
+/**
+ * The matcher's in-memory index, loaded once per container and refreshed when the sync
+ * state's `indexVersion` changes. The sync state is read at most once per interval;
+ * concurrent requests share one read and one load; a failed refresh keeps serving the
+ * index already in memory (and is logged). Only a container with no index yet fails.
+ */
+import { ServiceUnavailableError } from '#http/errors.ts';
+import { errorFields, type Logger } from '#http/log.ts';
+import type { MatchIndexEntry, StudyRepository, SyncState } from '#store/types.ts';
+
+export interface IndexSnapshot<I> {
+  index: I;
+  /** The sync state's indexVersion the index was loaded under (undefined before any sync). */
+  version: string | undefined;
+  loadedAt: number;
+  trialCount: number;
+  loadMs: number;
+}
+
+export interface IndexCacheOptions<I> {
+  repo: Pick<StudyRepository, 'loadMatchIndex' | 'getSyncState'>;
+  build: (entries: MatchIndexEntry[]) => I;
+  /** Epoch milliseconds. */
+  now: () => number;
+  refreshIntervalMs: number;
+  log: Logger;
+}
+
+export class MatchIndexCache<I> {
+  private snapshot: IndexSnapshot<I> | undefined;
+  private state: SyncState | undefined;
+  private stateReadAt = Number.NEGATIVE_INFINITY;
+  private reloadTriedAt = Number.NEGATIVE_INFINITY;
+  private stateInFlight: Promise<SyncState | undefined> | undefined;
+  private loadInFlight: Promise<IndexSnapshot<I>> | undefined;
+
+  constructor(private readonly options: IndexCacheOptions<I>) {}
+
+  /** The index to match against, loading or refreshing it first when due. */
+  async current(): Promise<IndexSnapshot<I>> {
+    const state = await this.syncState();
+    const snapshot = this.snapshot;
+    if (!snapshot) return this.load(state);
+    const changed = state !== undefined && state.indexVersion !== snapshot.version;
+    const due = this.options.now() - this.reloadTriedAt >= this.options.refreshIntervalMs;
+    if (!changed || !(due || this.loadInFlight)) return snapshot;
+    try {
+      return await this.load(state);
+    } catch {
+      return snapshot; // logged by load(); keep serving what we have
+    }
+  }
+
+  /** The sync state as last read (re-read when older than the interval); undefined if never readable. */
+  async syncState(): Promise<SyncState | undefined> {
+    if (this.options.now() - this.stateReadAt < this.options.refreshIntervalMs) return this.state;
+    this.stateInFlight ??= this.readState().finally(() => {
+      this.stateInFlight = undefined;
+    });
+    return this.stateInFlight;
+  }
+
+  /** Records a sync state read elsewhere (e.g. by /health), so every response agrees with it. */
+  observeSyncState(state: SyncState): void {
+    this.state = state;
+    this.stateReadAt = this.options.now();
+  }
+
+  /** What is in memory now, without loading anything (for /health). */
+  peek(): IndexSnapshot<I> | undefined {
+    return this.snapshot;
+  }
+
+  private async readState(): Promise<SyncState | undefined> {
+    try {
+      this.state = await this.options.repo.getSyncState();
+    } catch (error) {
+      this.options.log(
+        'warn',
+        'sync state read failed; using the last one read',
+        errorFields(error),
+      );
+    }
+    this.stateReadAt = this.options.now();
+    return this.state;
+  }
+
+  private load(state: SyncState | undefined): Promise<IndexSnapshot<I>> {
+    this.loadInFlight ??= this.doLoad(state).finally(() => {
+      this.loadInFlight = undefined;
+    });
+    return this.loadInFlight;
+  }
+
+  private async doLoad(state: SyncState | undefined): Promise<IndexSnapshot<I>> {
+    const { now, log, repo, build } = this.options;
+    this.reloadTriedAt = now();
+    const started = performance.now();
+    const previous = this.snapshot;
+    try {
+      const entries = await repo.loadMatchIndex();
+      const index = build(entries);
+      const loadMs = Math.round((performance.now() - started) * 10) / 10;
+      this.snapshot = {
+        index,
+        version: state?.indexVersion,
+        loadedAt: now(),
+        trialCount: entries.length,
+        loadMs,
+      };
+      log('info', previous ? 'match index refreshed' : 'match index loaded', {
+        indexVersion: state?.indexVersion ?? null,
+        previousVersion: previous?.version ?? null,
+        trials: entries.length,
+        loadMs,
+      });
+      return this.snapshot;
+    } catch (error) {
+      log(
+        'error',
+        previous
+          ? 'match index refresh failed; serving the previous index'
+          : 'match index load failed',
+        {
+          indexVersion: state?.indexVersion ?? null,
+          servingVersion: previous?.version ?? null,
+          ...errorFields(error),
+        },
+      );
+      if (previous) throw error;
+      throw new ServiceUnavailableError('match index could not be loaded', { cause: error });
+    }
+  }
+}
