@@ -1,0 +1,241 @@
+/**
+ * `matchTrials`: a normalised request against the in-memory index → ranked results. Pure and
+ * deterministic: same request, index and clock, same response.
+ *
+ * Order of work, cheapest first: status and phase filters (they never change a verdict,
+ * rule 11); verdicts from a per-request cache of criterion statuses; distance to the nearest
+ * referable site; ranking; and only for the results returned, the reasons and quotes.
+ *
+ * Ranking (a clinician's order): eligible before possible (before excluded, when asked for);
+ * a trial built for the patient's driver before an all-comers trial; fewer unknowns; nearer
+ * site; later phase; then NCT id so ties are stable.
+ */
+import type { BiomarkerRef, Criterion } from '#eligibility/facts.ts';
+import type { Site } from '#store/types.ts';
+import { criterionStatus, type ProfileView, prepareProfile } from './evaluate.ts';
+import { dotToKm, unitVector } from './geo.ts';
+import type { IndexedTrial, MatchIndex } from './match-index.ts';
+import type { NormalisedRequest, Understood } from './profile.ts';
+import {
+  type CohortVerdict,
+  type Decision,
+  type DiscussItem,
+  decide,
+  explain,
+  type Reason,
+  STATUS_CODE,
+  type StatusCode,
+  type Verdict,
+  verdictRank,
+} from './verdict.ts';
+
+export { buildMatchIndex, type MatchIndex } from './match-index.ts';
+
+export interface NearestSite {
+  facility?: string | undefined;
+  city?: string | undefined;
+  state?: string | undefined;
+  country?: string | undefined;
+  zip?: string | undefined;
+  status?: string | undefined;
+  distanceKm: number;
+  contact?:
+    | { name?: string | undefined; phone?: string | undefined; email?: string | undefined }
+    | undefined;
+}
+
+export interface MatchResult {
+  nctId: string;
+  title: string;
+  url: string;
+  status: string;
+  phases: string[];
+  lastUpdatePostDate: string;
+  verdict: Verdict;
+  /** The cohort the verdict is for, when the trial has cohorts. */
+  cohort?: string | undefined;
+  /** The trial is built for one of the patient's drivers (facts.targets). */
+  targetsPatientDriver: boolean;
+  reasons: Reason[];
+  /** What the profile would need to state to settle the open criteria. */
+  unknowns: string[];
+  /** Criteria no profile can decide: to discuss with your doctor. */
+  toDiscuss: DiscussItem[];
+  /** Every cohort's verdict, when the trial has several. */
+  cohorts?: CohortVerdict[] | undefined;
+  /** Nearest referable site; null without a location or without sites with coordinates. */
+  nearestSite: NearestSite | null;
+  recruitingSiteCount: number;
+}
+
+export interface MatchResponse {
+  results: MatchResult[];
+  /** Trials passing the filters, by verdict (excluded counted even when not returned). */
+  total: { eligible: number; possible: number; excluded: number };
+  profile: Understood;
+  dataSyncedAt: string | null;
+  generatedAt: string;
+}
+
+interface Candidate {
+  trial: IndexedTrial;
+  decision: Decision;
+  targeted: boolean;
+  distanceKm: number;
+  site: number;
+}
+
+const ctgovUrl = (nctId: string) => `https://clinicaltrials.gov/study/${nctId}`;
+
+/** Does a target ref name one of the patient's positive drivers? */
+function targetsDriver(targets: readonly BiomarkerRef[], view: ProfileView): boolean {
+  for (const t of targets) {
+    const g = view.genes.get(t.gene);
+    if (!g) continue;
+    if (t.alteration === undefined) {
+      if (g.positive.size > 0 || g.positiveUnknownKind) return true;
+    } else if (g.positive.has(t.alteration) || g.positiveUnknownKind) return true;
+  }
+  return false;
+}
+
+function nearest(
+  trial: IndexedTrial,
+  x: number,
+  y: number,
+  z: number,
+): { km: number; site: number } {
+  const v = trial.siteVectors;
+  let bestDot = -2;
+  let best = -1;
+  for (let k = 0, n = v.length; k < n; k += 3) {
+    const dot = (v[k] as number) * x + (v[k + 1] as number) * y + (v[k + 2] as number) * z;
+    if (dot > bestDot) {
+      bestDot = dot;
+      best = k / 3;
+    }
+  }
+  if (best < 0) return { km: Number.POSITIVE_INFINITY, site: -1 };
+  return { km: dotToKm(bestDot), site: trial.siteOfVector[best] as number };
+}
+
+function siteView(s: Site, km: number): NearestSite {
+  return {
+    ...(s.facility !== undefined ? { facility: s.facility } : {}),
+    ...(s.city !== undefined ? { city: s.city } : {}),
+    ...(s.state !== undefined ? { state: s.state } : {}),
+    ...(s.country !== undefined ? { country: s.country } : {}),
+    ...(s.zip !== undefined ? { zip: s.zip } : {}),
+    ...(s.status !== undefined ? { status: s.status } : {}),
+    distanceKm: Math.round(km * 10) / 10,
+    ...(s.contact !== undefined ? { contact: s.contact } : {}),
+  };
+}
+
+function compare(a: Candidate, b: Candidate): number {
+  return (
+    verdictRank(a.decision.verdict) - verdictRank(b.decision.verdict) ||
+    Number(b.targeted) - Number(a.targeted) ||
+    a.decision.unknown - b.decision.unknown ||
+    (a.distanceKm === b.distanceKm ? 0 : a.distanceKm < b.distanceKm ? -1 : 1) ||
+    b.trial.phaseRank - a.trial.phaseRank ||
+    (a.trial.entry.nctId < b.trial.entry.nctId
+      ? -1
+      : a.trial.entry.nctId > b.trial.entry.nctId
+        ? 1
+        : 0)
+  );
+}
+
+export function matchTrials(
+  request: NormalisedRequest,
+  index: MatchIndex,
+  now: Date,
+  ctx: { dataSyncedAt?: string | undefined } = {},
+): MatchResponse {
+  const view = prepareProfile(request.profile);
+  const cache = new Uint8Array(index.criteria.length);
+  const phases = request.filters.phases ? new Set<string>(request.filters.phases) : undefined;
+  const loc = request.location;
+  const [lx, ly, lz] = loc ? unitVector(loc.lat, loc.lon) : [0, 0, 0];
+  const maxKm = loc?.maxDistanceKm;
+  const total = { eligible: 0, possible: 0, excluded: 0 };
+  const kept: Candidate[] = [];
+
+  for (const status of request.filters.statuses) {
+    for (const trial of index.byStatus.get(status) ?? []) {
+      if (phases && !trial.phases.some((p) => phases.has(p))) continue;
+      let site = -1;
+      let distanceKm = Number.POSITIVE_INFINITY;
+      if (loc) {
+        const n = nearest(trial, lx, ly, lz);
+        if (maxKm !== undefined && !(n.km <= maxKm)) continue;
+        site = n.site;
+        distanceKm = n.km;
+      }
+      const ids = trial.criterionIds;
+      const statusOf = (i: number): StatusCode => {
+        const id = ids[i] as number;
+        let code = cache[id] as number;
+        if (code === 0) {
+          code = STATUS_CODE[criterionStatus(index.criteria[id] as Criterion, view)];
+          cache[id] = code;
+        }
+        return code as StatusCode;
+      };
+      const decision = decide(trial.compiled, statusOf);
+      total[decision.verdict]++;
+      if (decision.verdict === 'excluded' && !request.options.includeExcluded) continue;
+      kept.push({
+        trial,
+        decision,
+        targeted: targetsDriver(trial.targets, view),
+        distanceKm,
+        site,
+      });
+    }
+  }
+
+  kept.sort(compare);
+  const results = kept.slice(0, request.options.limit).map((c): MatchResult => {
+    const { trial, decision } = c;
+    const ids = trial.criterionIds;
+    const statusOf = (i: number) => cache[ids[i] as number] as StatusCode;
+    const why = explain(trial.compiled, decision, (i) => {
+      const s = statusOf(i);
+      // decide() stops at the first eligible cohort: statuses of later cohorts may be unset.
+      if (s) return s;
+      const id = ids[i] as number;
+      const code = STATUS_CODE[criterionStatus(index.criteria[id] as Criterion, view)];
+      cache[id] = code;
+      return code;
+    });
+    const e = trial.entry;
+    const site = c.site >= 0 ? trial.sites[c.site] : undefined;
+    return {
+      nctId: e.nctId,
+      title: e.title,
+      url: ctgovUrl(e.nctId),
+      status: e.overallStatus,
+      phases: [...e.phases],
+      lastUpdatePostDate: e.lastUpdatePostDate,
+      verdict: why.verdict,
+      ...(why.cohort !== undefined ? { cohort: why.cohort } : {}),
+      targetsPatientDriver: c.targeted,
+      reasons: why.reasons,
+      unknowns: why.unknowns,
+      toDiscuss: why.toDiscuss,
+      ...(why.cohorts ? { cohorts: why.cohorts } : {}),
+      nearestSite: site ? siteView(site, c.distanceKm) : null,
+      recruitingSiteCount: trial.sites.length,
+    };
+  });
+
+  return {
+    results,
+    total,
+    profile: request.understood,
+    dataSyncedAt: ctx.dataSyncedAt ?? null,
+    generatedAt: now.toISOString(),
+  };
+}

@@ -1,0 +1,307 @@
+/**
+ * From criterion statuses to one verdict per trial (PROFILE.md "Verdicts", rule 7):
+ * each cohort is judged whole (the global criteria plus its own); any not_met → excluded,
+ * else any unknown → possible, else eligible; the best cohort wins. A trial that does not
+ * enrol NSCLC is excluded, quoting the evidence.
+ *
+ * `compileTrial` prepares a trial once (cohort groups, synthesised age/sex criteria from the
+ * structured fields); `decide` and `explain` take criterion statuses through a callback so
+ * the matcher can serve them from a per-request cache while `evaluateTrial` computes them
+ * directly: both paths run the same code.
+ */
+import type {
+  Criterion,
+  CriterionKind,
+  Evidence,
+  Section,
+  TrialFacts,
+} from '#eligibility/facts.ts';
+import {
+  type CriterionStatus,
+  criterionStatus,
+  needsOf,
+  type ProfileView,
+  prepareProfile,
+} from './evaluate.ts';
+import { criterionLabel } from './labels.ts';
+import type { Profile } from './profile.ts';
+
+export type Verdict = 'eligible' | 'possible' | 'excluded';
+
+export interface Reason {
+  criterion: { kind: CriterionKind | 'scope'; label: string };
+  /** Whether the patient satisfies the criterion as the trial means it. */
+  status: CriterionStatus;
+  effect: 'require' | 'forbid';
+  /** The trial's own words. */
+  quote: string;
+  section: Section;
+  /** The cohort this criterion belongs to, when it is cohort-specific. */
+  cohort?: string | undefined;
+  /** For unknowns: what the profile would need to state. */
+  needs?: string | undefined;
+}
+
+export interface DiscussItem {
+  quote: string;
+  section: Section;
+  cohort?: string | undefined;
+}
+
+export interface CohortVerdict {
+  cohort: string;
+  verdict: Verdict;
+  notMet: string[];
+}
+
+export interface TrialVerdict {
+  verdict: Verdict;
+  /** The cohort the verdict is for, when the trial has cohorts. */
+  cohort?: string | undefined;
+  reasons: Reason[];
+  unknowns: string[];
+  toDiscuss: DiscussItem[];
+  cohorts?: CohortVerdict[] | undefined;
+}
+
+export interface Group {
+  cohort?: string | undefined;
+  /** Indices into CompiledTrial.criteria of the decidable criteria that apply. */
+  members: number[];
+  /** Indices of the unclassified items that apply. */
+  discuss: number[];
+}
+
+export interface CompiledTrial {
+  criteria: Criterion[];
+  groups: Group[];
+  scope: TrialFacts['scope'];
+}
+
+export const STATUS_CODE = { met: 1, not_met: 2, unknown: 3 } as const;
+export type StatusCode = 1 | 2 | 3;
+const CODE_STATUS: Record<StatusCode, CriterionStatus> = { 1: 'met', 2: 'not_met', 3: 'unknown' };
+
+/** "18 Years", "6 Months" → years. */
+export function parseAgeYears(text: string | undefined): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)/i.exec(text ?? '');
+  if (!m?.[1] || !m[2]) return undefined;
+  const n = Number(m[1]);
+  const per: Record<string, number> = {
+    year: 1,
+    month: 12,
+    week: 52.1775,
+    day: 365.25,
+    hour: 8766,
+    minute: 525960,
+  };
+  return n / (per[m[2].toLowerCase()] ?? 1);
+}
+
+export interface StructuredEligibility {
+  minimumAge?: string | undefined;
+  maximumAge?: string | undefined;
+  sex?: string | undefined;
+}
+
+/**
+ * Criteria from the record's structured fields, for when the extractor yielded none of that
+ * kind (it may already have turned them into criteria; then they are not duplicated).
+ */
+function structuredCriteria(facts: TrialFacts, s: StructuredEligibility): Criterion[] {
+  const out: Criterion[] = [];
+  const has = (k: CriterionKind) => facts.criteria.some((c) => c.kind === k);
+  const min = parseAgeYears(s.minimumAge);
+  const max = parseAgeYears(s.maximumAge);
+  if (!has('age') && (min !== undefined || max !== undefined)) {
+    const words = [
+      s.minimumAge ? `Minimum age: ${s.minimumAge}` : '',
+      s.maximumAge ? `Maximum age: ${s.maximumAge}` : '',
+    ].filter(Boolean);
+    out.push({
+      kind: 'age',
+      effect: 'require',
+      ...(min !== undefined ? { min: Math.ceil(min - 1e-9) } : {}),
+      // "Maximum age: 75 Years" admits a 75-year-old until the next birthday.
+      ...(max !== undefined ? { max: Math.floor(max + 1e-9) } : {}),
+      evidence: { quote: words.join('; '), section: 'inclusion' },
+    });
+  }
+  const sex = s.sex?.toUpperCase();
+  if (!has('sex') && (sex === 'FEMALE' || sex === 'MALE')) {
+    out.push({
+      kind: 'sex',
+      effect: 'require',
+      sex: sex === 'FEMALE' ? 'female' : 'male',
+      evidence: { quote: `Sex: ${s.sex}`, section: 'inclusion' },
+    });
+  }
+  return out;
+}
+
+export function compileTrial(
+  facts: TrialFacts,
+  structured: StructuredEligibility = {},
+): CompiledTrial {
+  const criteria = [...facts.criteria, ...structuredCriteria(facts, structured)];
+  const labels: string[] = [...facts.cohorts];
+  for (const c of criteria)
+    for (const l of c.cohorts ?? []) if (!labels.includes(l)) labels.push(l);
+  const applies = (c: Criterion, cohort: string | undefined) =>
+    !c.cohorts || c.cohorts.length === 0 || (cohort !== undefined && c.cohorts.includes(cohort));
+  const groupFor = (cohort: string | undefined): Group => {
+    const members: number[] = [];
+    const discuss: number[] = [];
+    criteria.forEach((c, i) => {
+      if (!applies(c, cohort)) return;
+      if (c.kind === 'unclassified') discuss.push(i);
+      else members.push(i);
+    });
+    return cohort === undefined ? { members, discuss } : { cohort, members, discuss };
+  };
+  const groups = labels.length === 0 ? [groupFor(undefined)] : labels.map(groupFor);
+  return { criteria, groups, scope: facts.scope };
+}
+
+export interface Decision {
+  verdict: Verdict;
+  /** Index of the winning group; -1 when the trial does not enrol NSCLC. */
+  group: number;
+  notMet: number;
+  unknown: number;
+}
+
+const VERDICT_RANK: Record<Verdict, number> = { eligible: 0, possible: 1, excluded: 2 };
+export const verdictRank = (v: Verdict): number => VERDICT_RANK[v];
+
+/** The best cohort's verdict: fewest conflicts, then fewest unknowns, then the first. */
+export function decide(t: CompiledTrial, statusOf: (i: number) => StatusCode): Decision {
+  if (t.scope.value === 'not_nsclc')
+    return { verdict: 'excluded', group: -1, notMet: 1, unknown: 0 };
+  const scopeUnknown = t.scope.value === 'unknown' ? 1 : 0;
+  let best: Decision | undefined;
+  for (let g = 0; g < t.groups.length; g++) {
+    const members = (t.groups[g] as Group).members;
+    let notMet = 0;
+    let unknown = scopeUnknown;
+    for (let k = 0; k < members.length; k++) {
+      const s = statusOf(members[k] as number);
+      if (s === 2) notMet++;
+      else if (s === 3) unknown++;
+    }
+    const verdict: Verdict = notMet > 0 ? 'excluded' : unknown > 0 ? 'possible' : 'eligible';
+    if (!best || notMet < best.notMet || (notMet === best.notMet && unknown < best.unknown)) {
+      best = { verdict, group: g, notMet, unknown };
+    }
+    if (verdict === 'eligible') break;
+  }
+  return best ?? { verdict: 'eligible', group: 0, notMet: 0, unknown: scopeUnknown };
+}
+
+const ORDER: Record<CriterionStatus, number> = { not_met: 0, unknown: 1, met: 2 };
+
+function scopeReason(t: CompiledTrial, status: CriterionStatus): Reason {
+  const ev: Evidence | undefined = t.scope.evidence;
+  return {
+    criterion: {
+      kind: 'scope',
+      label:
+        status === 'not_met'
+          ? 'Enrols people with NSCLC (this trial does not)'
+          : 'Enrols people with NSCLC (cannot tell from the record)',
+    },
+    status,
+    effect: 'require',
+    quote: ev?.quote ?? '',
+    section: ev?.section ?? 'inclusion',
+    ...(status === 'unknown' ? { needs: 'whether the trial enrols NSCLC' } : {}),
+  };
+}
+
+/** Reasons, unknowns and "to discuss" items of the decided cohort. */
+export function explain(
+  t: CompiledTrial,
+  d: Decision,
+  statusOf: (i: number) => StatusCode,
+): TrialVerdict {
+  if (d.group < 0) {
+    return {
+      verdict: d.verdict,
+      reasons: [scopeReason(t, 'not_met')],
+      unknowns: [],
+      toDiscuss: [],
+    };
+  }
+  const group = t.groups[d.group] as Group;
+  const reasons: Reason[] = [];
+  if (t.scope.value === 'unknown') reasons.push(scopeReason(t, 'unknown'));
+  for (const i of group.members) {
+    const c = t.criteria[i] as Criterion;
+    const status = CODE_STATUS[statusOf(i)];
+    reasons.push({
+      criterion: { kind: c.kind, label: criterionLabel(c) },
+      status,
+      effect: c.effect,
+      quote: c.evidence.quote,
+      section: c.evidence.section,
+      ...(c.cohorts?.length && group.cohort ? { cohort: group.cohort } : {}),
+      ...(status === 'unknown' ? { needs: needsOf(c) } : {}),
+    });
+  }
+  reasons.sort((a, b) => ORDER[a.status] - ORDER[b.status]);
+  const unknowns = [
+    ...new Set(
+      reasons.filter((r) => r.status === 'unknown').map((r) => r.needs ?? r.criterion.label),
+    ),
+  ];
+  const toDiscuss = group.discuss.map((i): DiscussItem => {
+    const c = t.criteria[i] as Criterion;
+    return {
+      quote: c.evidence.quote,
+      section: c.evidence.section,
+      ...(c.cohorts?.length && group.cohort ? { cohort: group.cohort } : {}),
+    };
+  });
+  const out: TrialVerdict = {
+    verdict: d.verdict,
+    ...(group.cohort !== undefined ? { cohort: group.cohort } : {}),
+    reasons,
+    unknowns,
+    toDiscuss,
+  };
+  if (t.groups.length > 1) {
+    out.cohorts = t.groups.map((g): CohortVerdict => {
+      let unknown = 0;
+      const notMet: string[] = [];
+      for (const i of g.members) {
+        const s = statusOf(i);
+        if (s === 2) notMet.push(criterionLabel(t.criteria[i] as Criterion));
+        else if (s === 3) unknown++;
+      }
+      return {
+        cohort: g.cohort ?? '',
+        verdict:
+          notMet.length > 0
+            ? 'excluded'
+            : unknown > 0 || t.scope.value === 'unknown'
+              ? 'possible'
+              : 'eligible',
+        notMet,
+      };
+    });
+  }
+  return out;
+}
+
+/** Evaluate one trial's facts against a profile, directly (no index, no cache). */
+export function evaluateTrial(
+  facts: TrialFacts,
+  profile: Profile | ProfileView,
+  structured: StructuredEligibility = {},
+): TrialVerdict {
+  const view = 'genes' in profile ? profile : prepareProfile(profile);
+  const t = compileTrial(facts, structured);
+  const statuses = t.criteria.map((c) => STATUS_CODE[criterionStatus(c, view)]);
+  const statusOf = (i: number) => statuses[i] as StatusCode;
+  return explain(t, decide(t, statusOf), statusOf);
+}
