@@ -297,6 +297,7 @@ function buildRequest(){
   var zip=val('zip');
   if(zip){p.location={postalCode:zip,country:'US'};var km=num(val('distance'));if(km!==undefined)p.location.maxDistanceKm=km;}
   p.options={includeExcluded:document.getElementById('onco').checked};
+  if(document.getElementById('closed').checked)p.filters={statuses:ALL_STATUSES};
   return p;
 }
 
@@ -304,6 +305,7 @@ var VERDICT={
   eligible:{text:'Eligible',icon:'\u2713',explain:'on everything you entered'},
   possible:{text:'Possibly eligible',icon:'?',explain:'some facts it asks about are not known yet'},
   excluded:{text:'Not eligible',icon:'\u2715',explain:'something you entered rules it out'}};
+var ALL_STATUSES=['RECRUITING','NOT_YET_RECRUITING','ENROLLING_BY_INVITATION','ACTIVE_NOT_RECRUITING','COMPLETED','SUSPENDED','TERMINATED','WITHDRAWN','UNKNOWN'];
 var STATUS_TEXT={RECRUITING:'Recruiting',NOT_YET_RECRUITING:'Not yet recruiting',ENROLLING_BY_INVITATION:'Enrolling by invitation',ACTIVE_NOT_RECRUITING:'Active, not recruiting',COMPLETED:'Completed',TERMINATED:'Terminated',SUSPENDED:'Suspended',WITHDRAWN:'Withdrawn'};
 function phaseText(ph){return (ph||[]).map(function(x){return x==='NA'?'no phase':x.replace('EARLY_PHASE1','early phase 1').replace(/^PHASE(\d)$/,'phase $1');}).join(' / ');}
 function dateText(s){if(!s)return '';var d=new Date(s);return isNaN(d)?String(s):d.toLocaleDateString(undefined,{year:'numeric',month:'short',day:'numeric'});}
@@ -323,18 +325,21 @@ function section(title,items,extra){
   if(!items||!items.length)return null;
   return el('div',{className:extra||''},[el('h4',{text:title}),reasonList(items)]);
 }
-function siteBlock(r){
+function siteBlock(r,hasLocation){
   var s=r.nearestSite;
-  if(!s)return el('p',{className:'site',text:'No recruiting site with a location was found for this trial'+(r.siteCount?'':'')+'.'});
+  var count=typeof r.recruitingSiteCount==='number'?r.recruitingSiteCount:undefined;
+  var countText=count===undefined?'':count===0?'No site is recruiting yet.':count+(count===1?' site is':' sites are')+' recruiting.';
+  if(!s)return el('p',{className:'site',text:(hasLocation?'No recruiting site with a known location. ':'Enter a ZIP code to see the nearest site. ')+countText});
   var where=[s.facility,[s.city,s.state,s.zip].filter(Boolean).join(', '),s.country&&s.country!=='United States'?s.country:''].filter(Boolean).join(' \u2014 ');
   var dist=kmText(s.distanceKm);
   var c=s.contact||{};
   var contact=[c.name,c.phone,c.email].filter(Boolean).join(' \u00b7 ');
   return el('div',{className:'site'},[
     el('strong',{text:'Nearest recruiting site: '}),document.createTextNode(where+(dist?' ('+dist+' away)':'')),
-    contact?el('div',{text:'Contact: '+contact}):null]);
+    contact?el('div',{text:'Contact: '+contact}):null,
+    count&&count>1?el('div',{className:'hint',text:countText}):null]);
 }
-function card(r,index){
+function card(r,index,hasLocation){
   var v=VERDICT[r.verdict]||{text:r.verdict,icon:'',explain:''};
   var reasons=r.reasons||[];
   var met=reasons.filter(function(x){return reasonState(x)==='met';});
@@ -343,16 +348,16 @@ function card(r,index){
   var discuss=r.toDiscuss||r.discuss||[];
   var hid='trial-'+index;
   var url=r.url||('https://clinicaltrials.gov/study/'+r.nctId);
-  var meta=[r.nctId,phaseText(r.phases),STATUS_TEXT[r.overallStatus]||r.overallStatus,r.lastUpdatePostDate?'last updated '+dateText(r.lastUpdatePostDate):''].filter(Boolean).join(' \u00b7 ');
-  var asked={};var questions=[];
-  unknown.forEach(function(x){var q=x.needs?'Do we know my '+x.needs+'? The trial asks: '+(reasonLabel(x)||reasonQuote(x)):'Ask about: '+(reasonLabel(x)||reasonQuote(x));if(!asked[q]){asked[q]=1;questions.push(q);}});
+  var meta=[r.nctId,phaseText(r.phases),STATUS_TEXT[r.status||r.overallStatus]||r.status||r.overallStatus,r.lastUpdatePostDate?'last updated '+dateText(r.lastUpdatePostDate):''].filter(Boolean).join(' \u00b7 ');
+  var questions=(r.unknowns&&r.unknowns.length?r.unknowns:unknown.map(function(x){return x.needs||reasonLabel(x);})).filter(Boolean).map(function(n){return 'The trial asks about my '+n+': what is it, or can it be tested?';});
   return el('article',{className:'card '+r.verdict,'aria-labelledby':hid,'data-nct':r.nctId,'data-verdict':r.verdict},[
     el('p',{className:'verdict'},[el('span',{className:'badge '+r.verdict},[el('span',{'aria-hidden':'true',text:v.icon+' '}),v.text]),el('span',{className:'hint',text:' '+v.explain})]),
     el('h3',{id:hid,text:r.title||r.nctId}),
     el('p',{className:'meta',text:meta}),
-    siteBlock(r),
+    r.cohort?el('p',{className:'meta',text:'Best fitting part of the trial: '+r.cohort}):null,
+    siteBlock(r,hasLocation),
     r.verdict==='excluded'?section('What rules it out',notMet):null,
-    section('Why it may fit',met),
+    section(r.verdict==='eligible'?'Why it fits':'What fits',met),
     section('Not known yet (ask your doctor)',unknown),
     questions.length?el('div',{className:'print-only'},[el('h4',{text:'Questions for this trial'}),el('ul',null,questions.map(function(q){return el('li',{text:q});}))]):null,
     discuss.length?el('details',null,[el('summary',{text:'To discuss with your doctor ('+discuss.length+' other criteria, such as blood tests)'}),
@@ -371,17 +376,21 @@ function problemList(body){
   if(!out.length&&err.message)out.push(err.message);
   return out;
 }
-function render(body,onco){
+function render(body,onco,hasLocation){
   var list=body.results||[];
   var counts={eligible:0,possible:0,excluded:0};
   list.forEach(function(r){counts[r.verdict]=(counts[r.verdict]||0)+1;});
+  if(body.total){counts.eligible=body.total.eligible;counts.possible=body.total.possible;counts.excluded=body.total.excluded;}
   var shown=counts.eligible+counts.possible;
+  var notes=(body.profile&&body.profile.notes)||[];
   var summary=shown===0?'No open trial fits what you entered.':shown+(shown===1?' trial':' trials')+' to discuss: '+counts.eligible+' eligible on what you entered, '+counts.possible+' possibly eligible.';
   var oncoText=onco?' '+counts.excluded+' excluded trial'+(counts.excluded===1?'':'s')+' shown with the reasons.':'';
   var synced=body.dataSyncedAt?'Trial data from ClinicalTrials.gov, last refreshed '+dateText(body.dataSyncedAt)+'.':'';
   var nodes=[el('h2',{id:'results-heading',className:'no-print',tabindex:'-1',text:'Results'}),el('p',{className:'summary'},[summary,oncoText?el('span',{className:'no-print',text:oncoText}):null]),synced?el('p',{className:'hint',text:synced}):null];
+  if(notes.length)nodes.push(el('div',{className:'hint'},[el('h3',{text:'How we read what you entered'}),el('ul',null,notes.map(function(n){return el('li',{text:n.message});}))]));
+  if(list.length<shown)nodes.push(el('p',{className:'hint',text:'Showing the first '+list.length+'.'}));
   if(shown>0)nodes.push(el('div',{className:'actions no-print'},[el('button',{type:'button',id:'print',text:'Print trials to discuss with my doctor'})]));
-  list.forEach(function(r,i){nodes.push(card(r,i));});
+  list.forEach(function(r,i){nodes.push(card(r,i,hasLocation));});
   results.replaceChildren.apply(results,nodes.filter(Boolean));
   document.getElementById('print-date').textContent=new Date().toLocaleDateString(undefined,{year:'numeric',month:'long',day:'numeric'})+(synced?' \u00b7 '+synced:'');
   var pb=document.getElementById('print');if(pb)pb.addEventListener('click',function(){window.print();});
@@ -399,14 +408,14 @@ form.addEventListener('submit',function(ev){
     .then(function(res){return res.text().then(function(t){var b=null;try{b=JSON.parse(t);}catch(e){}return {ok:res.ok,status:res.status,body:b};});})
     .then(function(r){
       if(!r.ok){statusEl.textContent='The search could not be run.';showErrors(r.status>=500?'Something went wrong on our side. Please try again.':'Please check what you entered',problemList(r.body));return;}
-      render(r.body||{},onco);
+      render(r.body||{},onco,!!req.location);
     })
     .catch(function(){statusEl.textContent='The search could not be run.';showErrors('The service could not be reached. Check your connection and try again.',[]);})
     .then(function(){btn.disabled=false;});
 });
-document.getElementById('onco').addEventListener('change',function(){
+['onco','closed'].forEach(function(id){document.getElementById(id).addEventListener('change',function(){
   if(results.children.length)form.requestSubmit();
-});
+});});
 syncTherapyList();
 })();
 `;
@@ -539,6 +548,7 @@ const body = `
 <div class="actions">
 <button type="submit" id="submit" class="primary">Find trials</button>
 <label class="choice" for="onco"><input type="checkbox" id="onco" name="onco"> Oncologist view: also show trials that are ruled out, and why</label>
+<label class="choice" for="closed"><input type="checkbox" id="closed" name="closed"> Include trials that are not recruiting (closed, completed)</label>
 </div>
 </form>
 <div id="errors" class="error" role="alert" tabindex="-1" hidden></div>
