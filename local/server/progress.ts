@@ -9,6 +9,17 @@ export interface SyncProgress {
   studies: number;
   /** Studies the query reports in total (ClinicalTrials.gov `countTotal`), when known. */
   totalCount?: number | undefined;
+  /** Share of the run done (0–1), when the caller knows better than studies / totalCount. */
+  fraction?: number | undefined;
+  /** Where the run is, e.g. "query 2 of 5". */
+  detail?: string | undefined;
+}
+
+function fractionDone(progress: SyncProgress): number | undefined {
+  if (progress.fraction !== undefined) return Math.min(1, Math.max(0, progress.fraction));
+  const total = progress.totalCount;
+  if (total === undefined || total <= 0) return undefined;
+  return Math.min(1, progress.studies / total);
 }
 
 export interface ProgressReporter {
@@ -51,10 +62,10 @@ export function estimateRemainingSeconds(
   progress: SyncProgress,
   elapsedMs: number,
 ): number | undefined {
-  const total = progress.totalCount;
-  if (total === undefined || progress.studies <= 0 || elapsedMs <= 0) return undefined;
-  const remaining = Math.max(0, total - progress.studies);
-  return remaining / (progress.studies / (elapsedMs / 1000));
+  const fraction = fractionDone(progress);
+  if (fraction === undefined || fraction <= 0 || progress.studies <= 0 || elapsedMs <= 0)
+    return undefined;
+  return ((elapsedMs / 1000) * (1 - fraction)) / fraction;
 }
 
 /** The text of one progress report, without control characters. */
@@ -65,16 +76,25 @@ export function describeProgress(
 ): string {
   const studies = progress.studies.toLocaleString('en-US');
   const pages = `${progress.pages} page${progress.pages === 1 ? '' : 's'}`;
-  const total = progress.totalCount;
-  if (total === undefined || total <= 0) {
-    return `${pages} · ${studies} studies · ${formatDuration(elapsedMs / 1000)} elapsed`;
+  const detail = progress.detail ? [progress.detail] : [];
+  const fraction = fractionDone(progress);
+  if (fraction === undefined) {
+    return [
+      ...detail,
+      pages,
+      `${studies} studies`,
+      `${formatDuration(elapsedMs / 1000)} elapsed`,
+    ].join(' · ');
   }
-  const fraction = Math.min(1, progress.studies / total);
+  const total = progress.fraction === undefined ? progress.totalCount : undefined;
   const eta = estimateRemainingSeconds(progress, elapsedMs);
   const parts = [
     `${Math.floor(fraction * 100)}%`,
+    ...detail,
     pages,
-    `${studies} of ${total.toLocaleString('en-US')} studies`,
+    total === undefined
+      ? `${studies} studies`
+      : `${studies} of ${total.toLocaleString('en-US')} studies`,
     eta === undefined ? 'ETA …' : `ETA ${formatDuration(eta)}`,
   ];
   const width = options.barWidth ?? 0;
@@ -156,5 +176,43 @@ export function createProgressReporter(options: ProgressOptions): ProgressReport
       }
       stream.write(`${line}\n`);
     },
+  };
+}
+
+/** What the sync reports after each page (see RunSyncOptions.onProgress). */
+export interface RunProgressInput {
+  queryIndex: number;
+  queries: number;
+  pages: number;
+  studies: number;
+  /** The current query's total. */
+  totalCount?: number | undefined;
+}
+
+/**
+ * Turns the sync's per-page reports into the share of the whole run: the sync walks several
+ * queries one after the other and only knows the current one's total.
+ */
+export function createRunProgress(): (p: RunProgressInput) => SyncProgress {
+  let queryIndex = -1;
+  let studiesBeforeQuery = 0;
+  let lastStudies = 0;
+  return (p) => {
+    if (p.queryIndex !== queryIndex) {
+      queryIndex = p.queryIndex;
+      studiesBeforeQuery = lastStudies;
+    }
+    lastStudies = p.studies;
+    const queries = Math.max(1, p.queries);
+    const inQuery =
+      p.totalCount && p.totalCount > 0
+        ? Math.min(1, (p.studies - studiesBeforeQuery) / p.totalCount)
+        : 0;
+    return {
+      pages: p.pages,
+      studies: p.studies,
+      fraction: Math.min(1, (p.queryIndex + inQuery) / queries),
+      detail: queries > 1 ? `query ${p.queryIndex + 1} of ${queries}` : undefined,
+    };
   };
 }

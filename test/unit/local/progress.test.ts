@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   createProgressReporter,
+  createRunProgress,
   describeProgress,
   estimateRemainingSeconds,
   formatDuration,
@@ -81,5 +82,37 @@ describe('reporter', () => {
       'sync: 66% · 2 pages · 200 of 300 studies · ETA 0:01\n',
       'sync: done\n',
     ]);
+  });
+});
+
+describe('progress over several queries', () => {
+  it('uses the share of the whole run for the bar and the ETA', () => {
+    const text = describeProgress(
+      { pages: 3, studies: 900, fraction: 0.75, detail: 'query 4 of 4' },
+      30_000,
+      {
+        barWidth: 4,
+      },
+    );
+    expect(text).toBe('[###-] 75% · query 4 of 4 · 3 pages · 900 studies · ETA 0:10');
+  });
+});
+
+describe('createRunProgress', () => {
+  it('adds up the queries: each is an equal share, the current one by its own total', () => {
+    const share = createRunProgress();
+    expect(
+      share({ queryIndex: 0, queries: 2, pages: 1, studies: 500, totalCount: 1000 }),
+    ).toMatchObject({
+      fraction: 0.25,
+      detail: 'query 1 of 2',
+    });
+    expect(
+      share({ queryIndex: 0, queries: 2, pages: 2, studies: 1000, totalCount: 1000 }).fraction,
+    ).toBe(0.5);
+    // The second query's studies are counted from where the first one ended.
+    expect(
+      share({ queryIndex: 1, queries: 2, pages: 3, studies: 1100, totalCount: 200 }).fraction,
+    ).toBe(0.75);
   });
 });
