@@ -1,0 +1,147 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { HouseFunction, type TableBinding } from './house-function.ts';
+
+/**
+ * The freshness signal the sync handler emits (Embedded Metric Format, one log line per
+ * successful run, including runs that found nothing new):
+ * namespace `TrialMatcher`, metric `SyncSucceeded` (Count, value 1), one dimension
+ * `FunctionName` = `process.env.AWS_LAMBDA_FUNCTION_NAME`, so two deployments in one account
+ * never mix their signals. With JSON logging the line must go to `process.stdout.write`, not
+ * `console.log` (which would wrap it in a `message` field and CloudWatch would not extract it).
+ */
+export const SYNC_SUCCESS_METRIC = {
+  namespace: 'TrialMatcher',
+  metricName: 'SyncSucceeded',
+  dimension: 'FunctionName',
+} as const;
+
+export interface SyncJobProps {
+  readonly table: TableBinding;
+  readonly ctgovBaseUrl: string;
+  readonly incrementalSyncCron: string;
+  readonly fullSyncCron: string;
+  readonly logRetention: logs.RetentionDays;
+}
+
+/**
+ * The scheduled ClinicalTrials.gov → DynamoDB sync.
+ *
+ * Sizing: a full sync of the 1.5k recorded studies takes ~20 s locally; against the live API
+ * the client pages 1,000 studies per request at 1 request/s, so paging adds seconds, and the
+ * bulk is JSON parsing and criteria extraction (CPU). Lambda gives 1024 MB about 0.6 vCPU, so
+ * expect 1-2 minutes for today's corpus and a few minutes if it grows several-fold. 1024 MB
+ * also leaves room for a parsed 1,000-study page (tens of MB of JSON) plus the extractor's
+ * working set. The timeout is Lambda's maximum, 15 minutes: the sync checkpoints its cursor,
+ * so even a run that hits it resumes on the retry instead of starting over.
+ */
+export class SyncJob extends Construct {
+  readonly fn: HouseFunction;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly incrementalRule: events.Rule;
+  readonly fullRule: events.Rule;
+  readonly alarms: {
+    readonly errors: cloudwatch.Alarm;
+    readonly stale: cloudwatch.Alarm;
+    readonly deadLetters: cloudwatch.Alarm;
+  };
+
+  constructor(scope: Construct, id: string, props: SyncJobProps) {
+    super(scope, id);
+
+    // Receives the event of every asynchronous invocation that failed all its attempts, and
+    // every scheduled event EventBridge could not deliver, so no failed run goes unseen.
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself the dead-letter destination (Lambda on-failure destination and EventBridge target DLQ); a DLQ of a DLQ would only move the same messages again.',
+    });
+
+    this.fn = new HouseFunction(this, 'SyncStudies', {
+      entry: 'functions/sync-studies/handler.ts',
+      description: 'Syncs NSCLC studies from ClinicalTrials.gov into the table',
+      memorySize: 1024,
+      timeout: Duration.minutes(15),
+      logRetention: props.logRetention,
+      // Two syncs must never overlap: a second invocation waits (throttled, retried by Lambda).
+      reservedConcurrentExecutions: 1,
+      onFailure: new destinations.SqsDestination(this.deadLetterQueue),
+      retryAttempts: 2,
+      // A run queued behind a long full sweep still starts; one older than this is obsolete.
+      maxEventAge: Duration.hours(6),
+      environment: { CTGOV_BASE_URL: props.ctgovBaseUrl },
+    });
+    this.fn.bindTable(props.table, 'RW');
+
+    const target = (mode: 'incremental' | 'full') =>
+      new targets.LambdaFunction(this.fn, {
+        event: events.RuleTargetInput.fromObject({ mode }),
+        deadLetterQueue: this.deadLetterQueue,
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(2),
+      });
+
+    this.incrementalRule = new events.Rule(this, 'DailyIncremental', {
+      description: 'Incremental sync after ClinicalTrials.gov refreshes its data (daily)',
+      schedule: events.Schedule.expression(`cron(${props.incrementalSyncCron})`),
+      targets: [target('incremental')],
+    });
+    this.fullRule = new events.Rule(this, 'WeeklyFull', {
+      description: 'Weekly full sweep: re-reads every study and marks vanished ones stale',
+      schedule: events.Schedule.expression(`cron(${props.fullSyncCron})`),
+      targets: [target('full')],
+    });
+
+    this.alarms = {
+      errors: new cloudwatch.Alarm(this, 'ErrorsAlarm', {
+        alarmDescription: 'The study sync failed (function error or timeout).',
+        metric: this.fn.metricErrors({ period: Duration.minutes(15), statistic: 'Sum' }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      // Hourly periods over 48 hours: one successful run anywhere in the window keeps it OK;
+      // no signal at all (sync never ran, kept failing, or stopped emitting) is breaching.
+      stale: new cloudwatch.Alarm(this, 'StaleDataAlarm', {
+        alarmDescription:
+          'No successful study sync for 2 days: the trial data is going stale. Check the sync logs and dead-letter queue.',
+        metric: new cloudwatch.Metric({
+          namespace: SYNC_SUCCESS_METRIC.namespace,
+          metricName: SYNC_SUCCESS_METRIC.metricName,
+          dimensionsMap: { [SYNC_SUCCESS_METRIC.dimension]: this.fn.functionName },
+          statistic: 'Sum',
+          period: Duration.hours(1),
+        }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 48,
+        datapointsToAlarm: 48,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      }),
+      deadLetters: new cloudwatch.Alarm(this, 'DeadLettersAlarm', {
+        alarmDescription:
+          'A sync invocation failed all retries (or could not be delivered) and is in the dead-letter queue.',
+        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+        }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    };
+  }
+}
