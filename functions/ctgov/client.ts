@@ -55,6 +55,7 @@ export interface CtgovClientOptions {
   baseBackoffMs?: number | undefined;
   /** Cap on one backoff delay (and on an honoured Retry-After). Default 60 s. */
   maxBackoffMs?: number | undefined;
+  /** undici checks these on ~1 s ticks: a value under a second fires within about 1.5 s. */
   timeouts?:
     | {
         /** TCP/TLS connect. Default 10 s. */
@@ -75,6 +76,11 @@ export interface CtgovClientOptions {
   onRejected?: ((info: RejectedRecord) => void) | undefined;
   onLargeRecord?: ((info: LargeRecord) => void) | undefined;
   userAgent?: string | undefined;
+  /**
+   * The clock used for pacing and backoff waits (a seam for tests that check the schedule
+   * without waiting it out). Default: Date.now and setTimeout.
+   */
+  clock?: { now(): number; sleep(ms: number): Promise<void> } | undefined;
 }
 
 /** What `createCtgovClient` returns: the CtgovClient contract plus the raw text of a study. */
@@ -167,6 +173,9 @@ export function createCtgovClient(options: CtgovClientOptions = {}): UndiciCtgov
   const maxRecordBytes = options.maxRecordBytes ?? 350_000;
   const userAgent = options.userAgent ?? 'nsclc-trial-matcher/0.1 (ClinicalTrials.gov sync)';
 
+  const now = options.clock?.now ?? Date.now;
+  const wait = options.clock?.sleep ?? sleep;
+
   const agent = new Agent({
     keepAliveTimeout: 10_000,
     keepAliveMaxTimeout: 60_000,
@@ -181,10 +190,10 @@ export function createCtgovClient(options: CtgovClientOptions = {}): UndiciCtgov
   let nextSlot = 0;
   /** Reserve the next request slot synchronously, so concurrent callers are paced too. */
   const pace = async () => {
-    const now = Date.now();
-    const at = Math.max(now, nextSlot);
+    const t = now();
+    const at = Math.max(t, nextSlot);
     nextSlot = at + minIntervalMs;
-    await sleep(at - now);
+    if (at > t) await wait(at - t);
   };
 
   const backoff = (attempt: number, retryAfterMs: number | undefined): number => {
@@ -222,7 +231,7 @@ export function createCtgovClient(options: CtgovClientOptions = {}): UndiciCtgov
           delayMs,
           detail: err.detail,
         });
-        await sleep(delayMs);
+        await wait(delayMs);
       }
     }
   };

@@ -16,8 +16,8 @@ export interface CorpusEntry {
   aliases: string[];
   /** normaliseText of conditions, keywords, titles, condition MeSH terms and ancestors. */
   condText: string;
-  /** normaliseText of the whole record. */
-  fullText: string;
+  /** normaliseText of the whole record (computed on first use: only query.term needs it). */
+  readonly fullText: string;
 }
 
 interface RawStudyShape {
@@ -71,7 +71,11 @@ export function entryFromJson(text: string): CorpusEntry {
     aliases: strings(id?.nctIdAliases),
     // ' | ' keeps a quoted phrase from matching across two fields.
     condText: condFields.map(normaliseText).join('|'),
-    fullText: normaliseText(compact),
+    get fullText() {
+      const value = normaliseText(this.bytes.toString('utf8'));
+      Object.defineProperty(this, 'fullText', { value });
+      return value;
+    },
   };
 }
 

@@ -19,9 +19,12 @@ export class SearchSyntaxError extends Error {
 
 /** Lower-case, fold every run of non-alphanumerics to one space, pad with spaces. */
 export function normaliseText(text: string): string {
-  return ` ${text
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+  // Accented letters are folded to their base letter first, so "Sjögren" still matches.
+  const lower = text.toLowerCase();
+  const ascii = /[\u0080-\uffff]/.test(lower) ? lower.normalize('NFD') : lower;
+  return ` ${ascii
+    .replace(/[^a-z0-9\u0080-\uffff]+/g, ' ')
+    .replace(/[\u0300-\u036f]/g, '')
     .trim()} `;
 }
 
