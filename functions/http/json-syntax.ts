@@ -21,10 +21,9 @@ export function locateJsonSyntaxError(text: string): JsonSyntaxProblem | undefin
     while (i < text.length && ' \t\n\r'.includes(text[i] as string)) i++;
   };
   const literal = (word: string) => {
-    for (const ch of word) {
-      if (text[i] !== ch) fail(`'${word}'`);
-      i++;
-    }
+    // A bare word is more often an unquoted string than a mistyped `true`: point at its start.
+    if (text.startsWith(word, i)) i += word.length;
+    else fail('a JSON value (strings need double quotes)');
   };
   const string = () => {
     i++; // opening quote
@@ -81,7 +80,7 @@ export function locateJsonSyntaxError(text: string): JsonSyntaxProblem | undefin
     else if (ch === 'f') literal('false');
     else if (ch === 'n') literal('null');
     else if (ch === '-' || (ch !== undefined && /[0-9]/.test(ch))) number();
-    else fail('a JSON value');
+    else fail('a JSON value (strings need double quotes)');
   };
   const object = () => {
     i++;
