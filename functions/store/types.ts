@@ -71,7 +71,19 @@ export interface SyncState {
   /** LastUpdatePostDate lower bound for the next incremental run (yyyy-MM-dd). */
   updatedSince?: string | undefined;
   counts?:
-    | { studies: number; written: number; unchanged: number; stale: number; pages: number }
+    | {
+        studies: number;
+        written: number;
+        unchanged: number;
+        stale: number;
+        pages: number;
+        /** Added by the sync: copies older than the stored record (not written). */
+        older?: number | undefined;
+        /** Added by the sync: records rejected (schema or extractor), not stored. */
+        rejected?: number | undefined;
+        /** Added by the sync: queries restarted from page 1 after a dead page token. */
+        restarts?: number | undefined;
+      }
     | undefined;
   lastError?: { at: string; message: string } | undefined;
   /** Changes whenever stored match facts change; the API refreshes its index when it does. */
