@@ -12,7 +12,8 @@
  * - histology: a forbidden list becomes the allowed complement ("non-squamous" under
  *   inclusion and "squamous" under exclusion are the same fact).
  * - biomarkers: fusion-only genes (ALK, ROS1, RET, NTRK1-3, NRG1) drop `:fusion`; knownOnly
- *   forbids are `forbid-known:` (PROFILE rule 2).
+ *   forbids are `forbid-known:` (PROFILE rule 2); "HER2 mutation" includes HER2 exon 20
+ *   insertions, so `ERBB2:mutation` also stands for `ERBB2:exon20ins` (not the reverse).
  * - PD-L1: an excluded range becomes the allowed complement (exclusion "TPS ≥ 50%" is
  *   `pdl1:max:<50`).
  * - lines: `max_lines:0` is `require:naive`; a forbidden naive status is `min_lines:1`; an
@@ -84,6 +85,14 @@ export function normaliseAtom(kind: Kind, atom: string): string[] {
   }
   if (kind === 'biomarker' && parts.length === 3 && parts[2] === 'fusion') {
     if (FUSION_ONLY_GENES.has(parts[1] ?? '')) return [`${parts[0]}:${parts[1]}`];
+  }
+  if (
+    kind === 'biomarker' &&
+    parts.length === 3 &&
+    parts[1] === 'ERBB2' &&
+    parts[2] === 'mutation'
+  ) {
+    return [atom, `${parts[0]}:ERBB2:exon20ins`];
   }
   if (kind === 'prior_therapy' && atom === 'max_lines:0') return ['require:naive'];
   return [atom];
