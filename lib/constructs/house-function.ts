@@ -118,7 +118,8 @@ export class HouseFunction extends nodejs.NodejsFunction {
         platform: 'node',
         minify: true,
         sourceMap: true,
-        sourceMapMode: nodejs.SourceMapMode.EXTERNAL,
+        // Linked (file + sourceMappingURL comment): --enable-source-maps needs the comment to find it.
+        sourceMapMode: nodejs.SourceMapMode.DEFAULT,
         sourcesContent: false,
         keepNames: true,
         mainFields: ['module', 'main'],
