@@ -1,0 +1,57 @@
+/**
+ * Scheduled sync Lambda (EventBridge). `event.mode: 'full'` for the weekly sweep, anything
+ * else an incremental run. Stops ahead of the Lambda timeout with a checkpoint; the next
+ * invocation resumes it, so the schedule should fire often (the run is skipped cheaply when
+ * the API's data timestamp has not moved). Logs are JSON lines with counts and ids only.
+ * A failure is recorded in SYNC/STATE (`lastError`) by the sync and then thrown, so the
+ * on-failure destination and the error alarm see it.
+ */
+import type { Context } from 'aws-lambda';
+import { createCtgovClient } from '#ctgov/client.ts';
+import { extractFacts } from '#eligibility/extract.ts';
+import { createDocumentClient } from '#store/dynamo-client.ts';
+import { createDynamoRepository } from '#store/dynamo-repository.ts';
+import { runSync, type SyncSummary } from '#sync/run-sync.ts';
+
+export interface SyncEvent {
+  mode?: 'incremental' | 'full' | undefined;
+  /** Run even if the data timestamp has not changed. */
+  force?: boolean | undefined;
+}
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
+
+// Module scope: reused by warm invocations.
+const doc = createDocumentClient();
+
+/** Time kept back from the Lambda timeout for the checkpoint, the index snapshot and the logs. */
+const SAFETY_MS = 20_000;
+
+const log = (line: Record<string, unknown>) => console.log(JSON.stringify(line));
+
+export async function handler(
+  event: SyncEvent | undefined,
+  context: Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>,
+): Promise<SyncSummary> {
+  const tableName = requiredEnv('TABLE_NAME');
+  const repo = createDynamoRepository({ doc, tableName });
+  const client = createCtgovClient({ baseUrl: process.env.CTGOV_BASE_URL });
+  const mode = event?.mode === 'full' ? 'full' : 'incremental';
+  try {
+    return await runSync({
+      client,
+      repo,
+      extract: extractFacts,
+      mode,
+      force: event?.force === true,
+      deadlineMs: Date.now() + context.getRemainingTimeInMillis() - SAFETY_MS,
+      log: (line) => log({ ...line, requestId: context.awsRequestId }),
+    });
+  } finally {
+    await client.close();
+  }
+}
