@@ -278,8 +278,9 @@ export function createCtgovClient(options: CtgovClientOptions = {}): UndiciCtgov
       );
     }
     if (status >= 500) throw new RetryableFailure('server-error', `HTTP ${status}`, status);
+    if (status === 408) throw new RetryableFailure('timeout', 'HTTP 408', status);
     if (status === 404) return { kind: 'not-found', text };
-    if (status >= 400 || status < 200 || status >= 300) {
+    if (status < 200 || status >= 300) {
       const body = text.trim().slice(0, 1000);
       throw new CtgovRequestError(
         `ClinicalTrials.gov answered ${status}: ${body || '(no message)'}`,
