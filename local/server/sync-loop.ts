@@ -8,6 +8,8 @@ export interface SyncLoopOptions {
   /** One sync run; it should stop at a checkpoint once `signal` aborts. Resolves to a summary. */
   run(signal: AbortSignal): Promise<string>;
   intervalMs: number;
+  /** Gap before the next attempt after a failed run (default: intervalMs). */
+  retryMs?: number;
   onStart?(): void;
   onDone?(summary: string): void;
   onError?(error: unknown): void;
@@ -33,9 +35,9 @@ export function startSyncLoop(options: SyncLoopOptions): SyncLoop {
   let stopped = false;
   let runs = 0;
 
-  const schedule = () => {
+  const schedule = (failed: boolean) => {
     if (stopped) return;
-    timer = setTimer(tick, options.intervalMs);
+    timer = setTimer(tick, failed ? (options.retryMs ?? options.intervalMs) : options.intervalMs);
     (timer as { unref?(): unknown })?.unref?.();
   };
 
@@ -45,16 +47,18 @@ export function startSyncLoop(options: SyncLoopOptions): SyncLoop {
     const signal = controller.signal;
     runs += 1;
     options.onStart?.();
-    current = options
-      .run(signal)
-      .then(
-        (summary) => options.onDone?.(summary),
-        (error: unknown) => options.onError?.(error),
-      )
-      .finally(() => {
+    current = options.run(signal).then(
+      (summary) => {
         controller = undefined;
-        schedule();
-      });
+        options.onDone?.(summary);
+        schedule(false);
+      },
+      (error: unknown) => {
+        controller = undefined;
+        options.onError?.(error);
+        schedule(true);
+      },
+    );
   }
 
   tick();

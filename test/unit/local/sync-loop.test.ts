@@ -49,13 +49,14 @@ describe('sync loop', () => {
       run: async () => {
         throw new Error('offline');
       },
-      intervalMs: 1000,
+      intervalMs: 86_400_000,
+      retryMs: 3_600_000,
       onError: (e) => errors.push(e),
       ...timers,
     });
     await loop.idle;
     expect((errors[0] as Error).message).toBe('offline');
-    expect(timers.pending).toHaveLength(1);
+    expect(timers.pending.map((t) => t.ms)).toEqual([3_600_000]);
     await loop.stop();
   });
 
