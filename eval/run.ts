@@ -142,11 +142,19 @@ async function run(labels: Label[]): Promise<number> {
   const scored: VerdictPair[] = [];
   const disagreements: string[] = [];
   let absent = 0;
+  const failures: string[] = [];
   for (const label of labels) {
     const entry = entries.get(label.nctId);
     if (!entry) continue;
     label.profiles.forEach((c, i) => {
-      const out = matcher.match(c.profile, entry);
+      let out: ReturnType<typeof matcher.match>;
+      try {
+        out = matcher.match(c.profile, entry);
+      } catch (e) {
+        // A profile the matcher refuses or a matcher crash is reported, not scored.
+        failures.push(`  ${label.nctId} #${i}: ${(e as Error).message}`);
+        return;
+      }
       // A trial missing from an includeExcluded response is hidden from the patient: count it
       // as excluded, and say so.
       const got: Verdict = out.verdict ?? 'excluded';
@@ -170,6 +178,11 @@ async function run(labels: Label[]): Promise<number> {
   console.log(`  ${padEnd('', 10)}${VERDICTS.map((v) => pad(v, 10)).join('')}`);
   for (const e of VERDICTS) {
     console.log(`  ${padEnd(e, 10)}${VERDICTS.map((g) => pad(s.matrix[e][g], 10)).join('')}`);
+  }
+  if (failures.length) {
+    console.log(
+      `\nNot scored: the matcher failed on ${failures.length} profile(s)\n${failures.join('\n')}`,
+    );
   }
   if (disagreements.length) {
     console.log(`\nDisagreements (${disagreements.length})\n${disagreements.join('\n')}`);
