@@ -1,25 +1,26 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HouseFunction, type TableBinding } from './house-function.ts';
 
 /**
- * The freshness signal the sync handler emits (Embedded Metric Format, one log line per
- * successful run, including runs that found nothing new):
- * namespace `TrialMatcher`, metric `SyncSucceeded` (Count, value 1), one dimension
- * `FunctionName` = `process.env.AWS_LAMBDA_FUNCTION_NAME`, so two deployments in one account
- * never mix their signals. With JSON logging the line must go to `process.stdout.write`, not
- * `console.log` (which would wrap it in a `message` field and CloudWatch would not extract it).
+ * The freshness signal: a metric filter on the sync's own log group counts the log events of
+ * runs that ended well, `sync.done` (completed) and `sync.skipped` (the data timestamp had not
+ * moved: the data is as fresh as it can be). No handler code is involved; the contract is
+ * those two event names, which `test/infra` checks in `functions/sync/run-sync.ts`. The terms
+ * are quoted, so they match whether the line is logged as an object or as a JSON string inside
+ * Lambda's JSON `message` field. The namespace carries the stack name so two deployments in
+ * one account never mix their signals.
  */
 export const SYNC_SUCCESS_METRIC = {
-  namespace: 'TrialMatcher',
+  namespacePrefix: 'TrialMatcher',
   metricName: 'SyncSucceeded',
-  dimension: 'FunctionName',
+  successEvents: ['sync.done', 'sync.skipped'],
 } as const;
 
 export interface SyncJobProps {
@@ -46,6 +47,7 @@ export class SyncJob extends Construct {
   readonly deadLetterQueue: sqs.Queue;
   readonly incrementalRule: events.Rule;
   readonly fullRule: events.Rule;
+  readonly successMetric: cloudwatch.Metric;
   readonly alarms: {
     readonly errors: cloudwatch.Alarm;
     readonly stale: cloudwatch.Alarm;
@@ -103,6 +105,21 @@ export class SyncJob extends Construct {
       targets: [target('full')],
     });
 
+    const namespace = `${SYNC_SUCCESS_METRIC.namespacePrefix}/${Stack.of(this).stackName}`;
+    new logs.MetricFilter(this, 'SyncSucceededFilter', {
+      logGroup: this.fn.logGroup,
+      filterPattern: logs.FilterPattern.anyTerm(...SYNC_SUCCESS_METRIC.successEvents),
+      metricNamespace: namespace,
+      metricName: SYNC_SUCCESS_METRIC.metricName,
+      metricValue: '1',
+    });
+    this.successMetric = new cloudwatch.Metric({
+      namespace,
+      metricName: SYNC_SUCCESS_METRIC.metricName,
+      statistic: 'Sum',
+      period: Duration.hours(1),
+    });
+
     this.alarms = {
       errors: new cloudwatch.Alarm(this, 'ErrorsAlarm', {
         alarmDescription: 'The study sync failed (function error or timeout).',
@@ -113,17 +130,11 @@ export class SyncJob extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
       // Hourly periods over 48 hours: one successful run anywhere in the window keeps it OK;
-      // no signal at all (sync never ran, kept failing, or stopped emitting) is breaching.
+      // no signal at all (sync never ran, kept failing, or stopped logging) is breaching.
       stale: new cloudwatch.Alarm(this, 'StaleDataAlarm', {
         alarmDescription:
           'No successful study sync for 2 days: the trial data is going stale. Check the sync logs and dead-letter queue.',
-        metric: new cloudwatch.Metric({
-          namespace: SYNC_SUCCESS_METRIC.namespace,
-          metricName: SYNC_SUCCESS_METRIC.metricName,
-          dimensionsMap: { [SYNC_SUCCESS_METRIC.dimension]: this.fn.functionName },
-          statistic: 'Sum',
-          period: Duration.hours(1),
-        }),
+        metric: this.successMetric,
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
         evaluationPeriods: 48,

@@ -2,7 +2,7 @@
  * Template assertions for the whole stack, from one synth (bundling skipped: esbuild output is
  * not what these tests are about; `cdk synth` in CI bundles for real).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateTableCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { App } from 'aws-cdk-lib';
@@ -409,16 +409,39 @@ describe('alarms', () => {
   it('fires when no successful sync was seen for 2 days (missing data breaches)', () => {
     const stale = alarms().find((a) => a.MetricName === SYNC_SUCCESS_METRIC.metricName);
     expect(stale).toMatchObject({
-      Namespace: SYNC_SUCCESS_METRIC.namespace,
-      Dimensions: [
-        { Name: SYNC_SUCCESS_METRIC.dimension, Value: { Ref: logicalId(stack.sync.fn) } },
-      ],
+      Namespace: `${SYNC_SUCCESS_METRIC.namespacePrefix}/${stack.stackName}`,
       TreatMissingData: 'breaching',
       ComparisonOperator: 'LessThanThreshold',
       Threshold: 1,
+      Statistic: 'Sum',
     });
     expect((stale?.Period as number) * (stale?.EvaluationPeriods as number)).toBe(2 * 24 * 3600);
     expect(stale?.DatapointsToAlarm).toBe(stale?.EvaluationPeriods);
+  });
+
+  it("counts a success for each run the sync's own log reports as done or skipped", () => {
+    const filters = ofType('AWS::Logs::MetricFilter').map(([, f]) => f.Properties);
+    expect(filters).toHaveLength(1);
+    const filter = filters[0] as Json;
+    expect(filter.LogGroupName).toEqual({ Ref: logicalId(stack.sync.fn.logGroup) });
+    expect(filter.MetricTransformations).toEqual([
+      {
+        MetricNamespace: `${SYNC_SUCCESS_METRIC.namespacePrefix}/${stack.stackName}`,
+        MetricName: SYNC_SUCCESS_METRIC.metricName,
+        MetricValue: '1',
+      },
+    ]);
+    // Quoted terms, OR-ed: they match inside Lambda's JSON `message`, as object or as string.
+    expect(filter.FilterPattern).toBe(
+      SYNC_SUCCESS_METRIC.successEvents.map((e) => `?"${e}"`).join(' '),
+    );
+  });
+
+  it('relies on log events the sync really writes (contract with functions/sync)', () => {
+    const source = readFileSync(join(PROJECT_ROOT, 'functions/sync/run-sync.ts'), 'utf8');
+    for (const event of SYNC_SUCCESS_METRIC.successEvents) {
+      expect(source.includes(`event: '${event}'`), event).toBe(true);
+    }
   });
 
   it('fires on dead-lettered sync events', () => {
