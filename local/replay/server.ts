@@ -202,8 +202,7 @@ function parseStudiesRequest(q: URLSearchParams): StudiesRequest {
   const keyParams = ['query.cond', 'query.term', 'filter.overallStatus', 'filter.advanced'].map(
     (k) => `${k}=${q.get(k) ?? ''}`,
   );
-  const fullKey = keyParams.join('&');
-  const queryKey = fullKey.length > 400 ? hashKey(fullKey) : fullKey;
+  const queryKey = hashKey(keyParams.join('&'));
   const token = q.get('pageToken');
   return {
     cond: parseArea('query.cond'),
@@ -221,6 +220,18 @@ function hashKey(s: string): string {
   let h = 2166136261;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
   return `h${(h >>> 0).toString(36)}:${s.length}`;
+}
+
+/** Index of the first entry whose NCT id sorts after `nctId` (entries sorted by id). */
+function firstAfter(entries: CorpusEntry[], nctId: string): number {
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((entries[mid] as CorpusEntry).nctId <= nctId) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 const matches = (e: CorpusEntry, r: StudiesRequest): boolean =>
@@ -369,8 +380,8 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
     const page: CorpusEntry[] = [];
     let total = 0;
     const wantTotal = r.countTotal && !r.cursor;
-    for (const e of all) {
-      if (r.cursor && e.nctId <= r.cursor.after) continue;
+    for (let i = r.cursor ? firstAfter(all, r.cursor.after) : 0; i < all.length; i++) {
+      const e = all[i] as CorpusEntry;
       if (page.length >= r.pageSize && !wantTotal) break;
       if (!matches(e, r)) continue;
       total++;
