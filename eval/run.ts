@@ -10,8 +10,9 @@
  *    trials included): precision and recall of `excluded`, agreement over the three verdicts,
  *    the confusion matrix, and each disagreement with the matcher's deciding reason.
  *
- * Options: --verbose, --only NCT01234567[,NCT…]. Exits 0 when the records or the other rooms'
- * code are absent (it says why); exits 1 only when a label is malformed.
+ * Options: --verbose, --only NCT01234567[,NCT…], --unsure (lists where the labeller hesitated).
+ * Exits 0 when the records or the other rooms' code are absent (it says why); exits 1 only
+ * when a label is malformed.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -62,6 +63,10 @@ function main(): Promise<number> | number {
   console.log(
     `eval: ${labels.length} labelled trials, ${pairs} profile-verdict pairs (eval/labels)`,
   );
+  if (args.includes('--unsure')) {
+    for (const l of labels) for (const u of l.unsure) console.log(`  ${l.nctId}: ${u}`);
+    return 0;
+  }
   if (!existsSync(studiesDir)) {
     console.log(
       `eval: skipped: the real records are not at ${studiesDir} (set SHARED_DIR; absent on a fresh clone)`,
