@@ -110,7 +110,13 @@ async function main(): Promise<void> {
     if (level === 'warn' || level === 'error')
       say(`${level}: ${msg} ${JSON.stringify(fields ?? {})}`);
   };
-  const handler = createApiHandler({ repo, log }) as unknown as HttpApiHandler;
+  // Lambda looks for a new index at most once a minute; here the sync runs in the same
+  // process, so the API should serve what it stores as soon as it is published.
+  const handler = createApiHandler({
+    repo,
+    log,
+    refreshIntervalMs: 1000,
+  }) as unknown as HttpApiHandler;
   const server = createLocalServer({
     handler,
     onResponse: ({ method, path, status, ms }) => {

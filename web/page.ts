@@ -386,7 +386,7 @@ function render(body,onco,hasLocation){
   var summary=shown===0?'No open trial fits what you entered.':shown+(shown===1?' trial':' trials')+' to discuss: '+counts.eligible+' eligible on what you entered, '+counts.possible+' possibly eligible.';
   var oncoText=onco?' '+counts.excluded+' excluded trial'+(counts.excluded===1?'':'s')+' shown with the reasons.':'';
   var synced=body.dataSyncedAt?'Trial data from ClinicalTrials.gov, last refreshed '+dateText(body.dataSyncedAt)+'.':'';
-  var nodes=[el('h2',{id:'results-heading',className:'no-print',tabindex:'-1',text:'Results'}),el('p',{className:'summary'},[summary,oncoText?el('span',{className:'no-print',text:oncoText}):null]),synced?el('p',{className:'hint',text:synced}):null];
+  var nodes=[el('h2',{id:'results-heading',className:'no-print',tabindex:'-1',text:'Results'}),el('p',{className:'summary'},[summary,oncoText?el('span',{className:'no-print',text:oncoText}):null]),synced?el('p',{className:'hint no-print',text:synced}):null];
   if(notes.length)nodes.push(el('div',{className:'hint'},[el('h3',{text:'How we read what you entered'}),el('ul',null,notes.map(function(n){return el('li',{text:n.message});}))]));
   if(list.length<shown)nodes.push(el('p',{className:'hint',text:'Showing the first '+list.length+'.'}));
   if(shown>0)nodes.push(el('div',{className:'actions no-print'},[el('button',{type:'button',id:'print',text:'Print trials to discuss with my doctor'})]));

@@ -128,26 +128,26 @@ describe.skipIf(!existsSync(CHROMIUM))(
       await page.check('#onco');
       await page.click('#submit');
       await page.locator('article.card.excluded').waitFor();
-      const badges = await page.locator('.badge').allInnerTexts();
+      const badges = await page.locator('.badge').allTextContents();
       expect(badges.map((b) => b.replace(/^\W+/, ''))).toEqual([
         'Eligible',
         'Possibly eligible',
         'Not eligible',
       ]);
       const eligible = page.locator('article[data-nct="NCT00000001"]');
-      await expect(eligible.innerText()).resolves.toContain('Synthetic Cancer Center');
-      await expect(eligible.innerText()).resolves.toContain('3 km (2 mi)');
-      await expect(eligible.locator('blockquote').first().innerText()).resolves.toContain(
+      await expect(eligible.textContent()).resolves.toContain('Synthetic Cancer Center');
+      await expect(eligible.textContent()).resolves.toContain('3 km (2 mi)');
+      await expect(eligible.locator('blockquote').first().textContent()).resolves.toContain(
         'exon 19 deletion',
       );
       const possible = page.locator('article[data-nct="NCT00000002"]');
-      await expect(possible.locator('h3').innerText()).resolves.toContain('<b>not bold</b>');
+      await expect(possible.locator('h3').textContent()).resolves.toContain('<b>not bold</b>');
       await expect(possible.locator('b').count()).resolves.toBe(0);
       const excluded = page.locator('article[data-nct="NCT00000003"]');
-      await expect(excluded.innerText()).resolves.toContain('What rules it out');
-      await expect(page.locator('#status').innerText()).resolves.toContain('1 eligible');
+      await expect(excluded.textContent()).resolves.toContain('What rules it out');
+      await expect(page.locator('#status').textContent()).resolves.toContain('1 eligible');
       await expect(
-        page.locator('.hint', { hasText: 'How we read' }).innerText(),
+        page.locator('.hint', { hasText: 'How we read' }).textContent(),
       ).resolves.toContain('read as exon19del');
     });
 
@@ -155,7 +155,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
       await page.fill('#age', '999');
       await page.click('#submit');
       await page.locator('#errors:not([hidden])').waitFor();
-      await expect(page.locator('#errors').innerText()).resolves.toContain('age: Too big');
+      await expect(page.locator('#errors').textContent()).resolves.toContain('age: Too big');
       await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('errors');
     });
 
@@ -180,7 +180,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
         true,
       );
       await expect(
-        page.locator('article[data-nct="NCT00000002"] .print-only').innerText(),
+        page.locator('article[data-nct="NCT00000002"] .print-only').textContent(),
       ).resolves.toContain('PD-L1 TPS');
       await page.screenshot({ path: join(ARTIFACTS, 'page-print.png'), fullPage: true });
       await page.emulateMedia({ media: 'screen' });
