@@ -11,7 +11,7 @@ export const GENE_PATTERNS: readonly { gene: Gene; pattern: RegExp }[] = [
   { gene: 'ALK', pattern: /\balk\b|\banaplastic lymphoma kinase\b/ },
   { gene: 'ROS1', pattern: /\bros-?1\b|\bc-ros\b/ },
   { gene: 'BRAF', pattern: /\bb-?raf\b/ },
-  { gene: 'KRAS', pattern: /\bk-?ras\b/ },
+  { gene: 'KRAS', pattern: /\bk-?ras\b|\bras\b(?= (?:mutat|gene|alteration|pathway))/ },
   {
     gene: 'MET',
     pattern:

@@ -1,0 +1,122 @@
+/**
+ * Brain metastases policy (PROFILE rule 9). States: treated_stable, untreated_asymptomatic,
+ * active (symptomatic or progressing, treated or not), leptomeningeal.
+ */
+import type { BrainMetastases } from '#vocabulary/codes.ts';
+import type { Effect, Section } from './facts.ts';
+
+type State = Exclude<BrainMetastases, 'none'>;
+const ALL: State[] = ['treated_stable', 'untreated_asymptomatic', 'active', 'leptomeningeal'];
+
+const BRAIN =
+  /\b(?:brain|cns|central nervous system|intracranial|cerebral)\b[^.;]{0,20}\b(?:metasta\w*|lesions?|mets|disease|involvement)|\bbrain mets\b|\bbrain metastas|\bcns metastas|\bintracranial metastas/;
+const LEPTO =
+  /\bleptomeningeal|\bcarcinomatous meningitis|\bmeningeal (?:carcinomatosis|metasta|disease)|\bmeningeal\b/;
+
+export interface BrainFinding {
+  effect: Effect;
+  states: State[];
+}
+
+export function brainMetastasesIn(folded: string, section: Section): BrainFinding | undefined {
+  const brain = BRAIN.test(folded);
+  const lepto = LEPTO.test(folded);
+  if (!brain && !lepto) return undefined;
+  // "At least one evaluable lesion outside of the CNS": not a brain metastases rule.
+  if (
+    !lepto &&
+    /\boutside (?:of )?(?:the )?(?:cns|central nervous system|brain)/.test(folded) &&
+    !/\bmetasta/.test(folded.replace(/\boutside[^.;]*/, ''))
+  )
+    return undefined;
+  const permission =
+    /\b(?:allowed|permitted|eligible|may (?:be )?(?:enrolled|included|participate)|can (?:be )?(?:enrolled|included|participate)|are not excluded|unless|except|provided|if (?:they|the|patients?|participants?|subjects?|metastases)|as long as)\b/.test(
+      folded,
+    );
+  const symptomatic =
+    /\bsymptomatic\b(?<!\basymptomatic)|\bactive\b|\bprogressi(?:ve|ng)\b|\bunstable\b|\buncontrolled\b|\brequir\w* (?:steroid|corticosteroid|immediate|local)|\bneurologically unstable\b|\bnot (?:clinically |radiologically )?stable\b/.test(
+      folded.replace(/\basymptomatic\b/g, ''),
+    );
+  const untreated =
+    /\buntreated\b|\bnot (?:been )?(?:previously )?treated\b|\bwithout (?:prior )?(?:local )?treatment\b|\bunirradiated\b/.test(
+      folded,
+    );
+
+  if (section === 'exclusion') {
+    const states = new Set<State>();
+    if (lepto) states.add('leptomeningeal');
+    if (brain) {
+      if (symptomatic) states.add('active');
+      if (untreated) {
+        states.add('untreated_asymptomatic');
+        states.add('active');
+      }
+      if (!symptomatic && !untreated) {
+        if (permission) {
+          // "Brain metastases unless treated and stable": everything but treated_stable.
+          if (
+            /\basymptomatic\b/.test(folded) &&
+            !/\btreated\b|\bstable\b/.test(folded.replace(/\buntreated\b/g, ''))
+          ) {
+            states.add('active');
+          } else if (
+            /\btreated\b|\bstable\b|\bradiotherapy|\bsurgery|\bresect|\birradiat/.test(folded)
+          ) {
+            states.add('untreated_asymptomatic');
+            states.add('active');
+          } else {
+            return undefined;
+          }
+        } else {
+          for (const s of ALL) states.add(s);
+        }
+      }
+      if (
+        /\basymptomatic\b[^.;]*\b(?:allowed|permitted|eligible)|\bmay be (?:treated or )?untreated\b|\btreated or untreated\b/.test(
+          folded,
+        )
+      ) {
+        states.delete('untreated_asymptomatic');
+      }
+    }
+    return states.size > 0 ? { effect: 'forbid', states: [...states] } : undefined;
+  }
+
+  // Inclusion.
+  if (
+    /\b(?:no|without|absence of|free of)\b[^.;]{0,30}(?:brain|cns|central nervous system|intracranial|leptomeningeal)/.test(
+      folded,
+    ) &&
+    !permission
+  ) {
+    return { effect: 'forbid', states: [...ALL] };
+  }
+  if (permission) {
+    const states = new Set<State>();
+    if (lepto && !/leptomeningeal[^.;]{0,40}\b(?:allowed|eligible|permitted)/.test(folded))
+      states.add('leptomeningeal');
+    if (/\basymptomatic\b|\bneurologically stable\b|\bstable\b|\btreated\b|\bsteroid/.test(folded))
+      states.add('active');
+    if (
+      /\b(?:must|should) (?:have been|be) treated\b|\b(?:previously |adequately |definitively |locally )treated\b|\bafter (?:local )?(?:treatment|therapy|radiotherapy|surgery)|\b(?:radiotherapy|radiation|surgery|srs|wbrt)\b[^.;]{0,40}\b(?:completed|prior|before)|\btreated and stable\b|\bstable after\b/.test(
+        folded,
+      ) &&
+      !/\buntreated\b[^.;]{0,40}\b(?:allowed|eligible|permitted)|\btreated or untreated\b|\bmay be untreated/.test(
+        folded,
+      )
+    ) {
+      states.add('untreated_asymptomatic');
+    }
+    return states.size > 0 ? { effect: 'forbid', states: [...states] } : undefined;
+  }
+  if (
+    /\b(?:presence of|with|have|has|harbou?ring|at least one|documented|confirmed|measurable)\b[^.;]{0,40}(?:brain|cns|intracranial) (?:metasta|lesion)/.test(
+      folded,
+    )
+  ) {
+    if (/\buntreated\b|\bnot (?:previously )?(?:been )?treated\b|\bnewly diagnosed\b/.test(folded))
+      return { effect: 'require', states: ['untreated_asymptomatic', 'active'] };
+    return { effect: 'require', states: [...ALL] };
+  }
+  return undefined;
+}

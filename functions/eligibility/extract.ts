@@ -1,0 +1,173 @@
+/**
+ * The extractor: one ClinicalTrials.gov v2 study → TrialFacts (see facts.ts), pure and
+ * deterministic. Each criteria item is read by the small classifiers of this folder; an item
+ * none of them can read becomes `unclassified` ("to discuss with your doctor"), never a guess.
+ */
+import type { Study } from '#ctgov/study-schema.ts';
+import { biomarkersInItem, pdl1In, tmbIn } from './biomarker-criteria.ts';
+import { brainMetastasesIn } from './brain-metastases.ts';
+import { type CriteriaItem, parseCriteria } from './criteria-parser.ts';
+import { ageIn, structuredDemographics } from './demographics.ts';
+import type { BiomarkerRef, Criterion, Evidence, TrialFacts } from './facts.ts';
+import { histologiesIn, isHistologyItem } from './histology.ts';
+import { ecogIn } from './performance.ts';
+import { extractScope } from './scope.ts';
+import { stageFinding } from './stage.ts';
+import { stripPermissions } from './text.ts';
+import { therapyInItem } from './therapy-criteria.ts';
+
+/** Bump on every change of behaviour: the sync re-derives facts of older versions. */
+export const EXTRACTOR_VERSION = '2026-11-27.1';
+
+type Draft = Criterion extends infer C
+  ? C extends Criterion
+    ? Omit<C, 'evidence' | 'cohorts'>
+    : never
+  : never;
+
+const THERAPY_PHRASE_FOR_SETTING =
+  /\b(?:for|in)\s+(?:the\s+)?(?:treatment of\s+)?(?:their\s+)?(?:locally[- ]advanced|advanced|metastatic|recurrent|stage iv|unresectable)[^.;,]*?(?:disease|nsclc|cancer|setting|lung cancer)\b/g;
+const NOT_STAGE_ITEM =
+  /\bmeasurable\b|\blife expectancy\b|\brecist\b|\bbiops|\btissue\b|\bsample|\bspecimen|\bbrain|\bcns\b|\bcentral nervous|\bleptomening|\bmetastases\b(?![^.;]*\b(?:nsclc|lung cancer|disease)\b)|\bwithin \d+|\bradiotherapy to\b|\bpalliative/;
+const DISEASE_WORDS =
+  /\bnsclc\b|\bnon[- ]?small|\blung\b|\bcancer\b|\bcarcinoma\b|\bdisease\b|\btumou?r|\bstage\b|\bmalignan|\bsetting\b|\bcandidate|\bsuitable|\bamenable|\beligible for\b|\bresect/;
+
+function classifyItem(item: CriteriaItem, parent: CriteriaItem | undefined): Draft[] {
+  const out: Draft[] = [];
+  const f = item.folded;
+  const section = item.section;
+
+  // Histology.
+  if (isHistologyItem(f) || /\bsquamous\b|\bhistolog/.test(f)) {
+    const h = histologiesIn(f);
+    if (h) {
+      if (section === 'inclusion')
+        out.push({
+          kind: 'histology',
+          effect:
+            /\b(?:no|not|without|excluding|other than)\b[^.;]{0,25}\b(?:squamous|adenocarcinoma)/.test(
+              f,
+            ) && !/\bnon[- ]?squamous\b/.test(f)
+              ? 'forbid'
+              : 'require',
+          histologies: h,
+        });
+      else if (
+        /\bhistolog|\bpredominant|\bnsclc\b|\bnon-small|\blung\b|\bsquamous cell (?:carcinoma|histology)\b(?![^.;]*\b(?:skin|cervix|head))/.test(
+          f,
+        ) &&
+        !/\bmixed\b/.test(f)
+      ) {
+        out.push({ kind: 'histology', effect: 'forbid', histologies: h });
+      }
+    }
+  }
+
+  // Stage / setting (inclusion only: exclusions of stage are rare and worded many ways).
+  if (section === 'inclusion' && DISEASE_WORDS.test(f) && !NOT_STAGE_ITEM.test(f)) {
+    const therapyItem =
+      /\bprior\b|\bprevious|\breceived\b|\btreated with\b|\bprogress|\bregimen|\blines?\b|\bfailed\b|\bchemotherapy\b|\btki\b/.test(
+        f,
+      );
+    const diagnosisFirst =
+      /^(?:[^,.;]{0,40}\b)?(?:histolog|cytolog|patho|confirmed|diagnos|stage|locally|advanced|metastatic|unresectable|recurrent|nsclc|non-small|clinical stage)/.test(
+        f,
+      );
+    const text = therapyItem ? f.replace(THERAPY_PHRASE_FOR_SETTING, ' ') : f;
+    const s = therapyItem && !diagnosisFirst ? undefined : stageFinding(stripPermissions(text));
+    if (s && (s.stages.length > 0 || s.settings.length > 0)) {
+      out.push({ kind: 'stage', effect: 'require', stages: s.stages, settings: s.settings });
+    }
+  }
+
+  // Biomarkers, PD-L1, TMB.
+  const pdl1 = pdl1In(f, parent?.folded);
+  if (pdl1) {
+    out.push({ kind: 'pdl1', effect: section === 'inclusion' ? 'require' : 'forbid', ...pdl1 });
+  }
+  const tmb = tmbIn(f);
+  if (tmb)
+    out.push({ kind: 'tmb', effect: section === 'inclusion' ? 'require' : 'forbid', ...tmb });
+  const bm = biomarkersInItem(f, section, parent?.folded);
+  for (const t of bm.tested)
+    out.push({ kind: 'biomarker_tested', effect: t.effect, genes: t.genes });
+  for (const b of bm.biomarkers) {
+    out.push({
+      kind: 'biomarker',
+      effect: b.effect,
+      anyOf: b.anyOf,
+      ...(b.knownOnly ? { knownOnly: true } : {}),
+    });
+  }
+
+  // Prior therapy.
+  for (const t of therapyInItem(f, section)) out.push(t);
+
+  // Brain metastases.
+  const brain = brainMetastasesIn(f, section);
+  if (brain) out.push({ kind: 'brain_metastases', effect: brain.effect, states: brain.states });
+
+  // Performance status.
+  const ecog = ecogIn(f, section);
+  if (ecog) out.push({ kind: 'ecog', effect: 'require', ...ecog });
+
+  // Age written in the text.
+  if (section === 'inclusion') {
+    const age = ageIn(f);
+    if (age && (age.min !== undefined || age.max !== undefined))
+      out.push({ kind: 'age', effect: 'require', ...age });
+  }
+  return out;
+}
+
+export function extractFacts(study: Study): TrialFacts {
+  const parsed = parseCriteria(study.protocolSection.eligibilityModule?.eligibilityCriteria);
+  const criteria: Criterion[] = [];
+  const scope = extractScope(study, parsed.items, parsed.expand);
+
+  for (const c of scope.criteria) criteria.push(c);
+
+  parsed.items.forEach((item, index) => {
+    const parent = item.parent !== undefined ? parsed.items[item.parent] : undefined;
+    const evidence: Evidence = {
+      quote: item.text,
+      section: item.section,
+      ...(item.heading ? { heading: item.heading } : {}),
+    };
+    const cohorts = item.labels.length > 0 ? parsed.expand(item.labels) : undefined;
+    const drafts = classifyItem(item, parent);
+    const introducesChildren = item.children > 0 && /[:：]\s*$/.test(item.text);
+    if (drafts.length === 0) {
+      if (introducesChildren) return;
+      if (scope.criteria.some((c) => c.evidence.quote === item.text)) return;
+      criteria.push({
+        kind: 'unclassified',
+        effect: item.section === 'inclusion' ? 'require' : 'forbid',
+        evidence,
+        ...(cohorts ? { cohorts } : {}),
+      });
+      return;
+    }
+    void index;
+    for (const d of drafts)
+      criteria.push({ ...d, evidence, ...(cohorts ? { cohorts } : {}) } as Criterion);
+  });
+
+  for (const c of structuredDemographics(study)) criteria.push(c);
+
+  const targets: BiomarkerRef[] = [];
+  for (const c of criteria) {
+    if (c.kind !== 'biomarker' || c.effect !== 'require') continue;
+    for (const r of c.anyOf) {
+      if (!targets.some((t) => t.gene === r.gene && t.alteration === r.alteration)) targets.push(r);
+    }
+  }
+
+  return {
+    extractorVersion: EXTRACTOR_VERSION,
+    scope: { value: scope.value, ...(scope.evidence ? { evidence: scope.evidence } : {}) },
+    cohorts: parsed.cohorts,
+    criteria,
+    targets,
+  };
+}

@@ -1,0 +1,172 @@
+/**
+ * Stage and disease setting (PROFILE rule 10). Explicit AJCC groups are kept as named
+ * ("stage IIIB-IV" → IIIB, IIIC, IVA, IVB, IV); setting words map to the DiseaseSetting codes.
+ * A stage the text names explicitly wins over "advanced" words in the same item, except
+ * "unresectable stage III", which is a setting (possible for stage III unless resected).
+ */
+import type { Stage } from '#vocabulary/codes.ts';
+import type { DiseaseSetting } from './facts.ts';
+
+const FINE: readonly Stage[] = [
+  'IA1',
+  'IA2',
+  'IA3',
+  'IB',
+  'IIA',
+  'IIB',
+  'IIIA',
+  'IIIB',
+  'IIIC',
+  'IVA',
+  'IVB',
+];
+const GROUPS: Record<string, readonly Stage[]> = {
+  I: ['IA1', 'IA2', 'IA3', 'IB'],
+  IA: ['IA1', 'IA2', 'IA3'],
+  II: ['IIA', 'IIB'],
+  III: ['IIIA', 'IIIB', 'IIIC'],
+  IV: ['IVA', 'IVB'],
+};
+
+const ARABIC: Record<string, string> = { '1': 'I', '2': 'II', '3': 'III', '4': 'IV' };
+
+/** "iiib" / "3b" / "IV" → the fine stages it covers, or undefined. */
+function parseStageToken(token: string): readonly Stage[] | undefined {
+  const m = /^(iv|i{1,3}|[1-4])([abc])?([123])?$/i.exec(token.trim());
+  if (!m) return undefined;
+  const roman = ARABIC[m[1] ?? ''] ?? (m[1] ?? '').toUpperCase();
+  const letter = (m[2] ?? '').toUpperCase();
+  const digit = m[3] ?? '';
+  const code = `${roman}${letter}${digit}`;
+  if (GROUPS[code]) return GROUPS[code];
+  if ((FINE as readonly string[]).includes(code)) return [code as Stage];
+  if (code === 'IVC' || code === 'IIC') return undefined;
+  return undefined;
+}
+
+/** Fine stages plus each coarse group (and IA) whose subgroups are all included. */
+function withGroups(fine: Set<Stage>): Stage[] {
+  const out: Stage[] = FINE.filter((s) => fine.has(s));
+  for (const [group, members] of Object.entries(GROUPS)) {
+    if (members.every((s) => fine.has(s))) out.push(group as Stage);
+  }
+  return out;
+}
+
+const STAGE_TOKEN = '(?:iv|i{1,3}|[1-4])(?:[abc][123]?)?';
+const STAGE_LIST_RE = new RegExp(
+  `\\bstages?\\s*(?:group\\s*)?(?:is\\s+|of\\s+|=\\s*)?[:(]?\\s*(${STAGE_TOKEN}(?:\\s*(?:-|to|through|/|,|or|and|and/or|~)\\s*(?:stages?\\s*)?${STAGE_TOKEN})*)(?![a-z0-9])(\\s*(?:or|and|/)?\\s*(?:higher|greater|above|beyond|later|more advanced))?`,
+  'gi',
+);
+
+/** Stages named in folded text ("stage iiib-iiic or stage iv" → IIIB, IIIC, IVA, IVB, III?…). */
+export function stagesIn(text: string): Stage[] {
+  const fine = new Set<Stage>();
+  const folded = text
+    .replace(/\s*\([^()]*\)/g, ' ')
+    .replace(/\bt\d[a-c]?n\d[a-c]?(?:m\d[a-c]?)?/g, ' ');
+  for (const m of folded.matchAll(STAGE_LIST_RE)) {
+    const list = m[1] ?? '';
+    const parts = list.split(/\s*(?:,|\bor\b|\band\/or\b|\band\b|\/)\s*/);
+    for (const part of parts) {
+      const range = /^(.+?)\s*(?:-|to|through|~)\s*(?:stages?\s*)?(.+)$/.exec(
+        part.replace(/^stages?\s*/, ''),
+      );
+      if (range) {
+        const a = parseStageToken(range[1] ?? '');
+        const b = parseStageToken(range[2] ?? '');
+        if (!a || !b) continue;
+        const from = FINE.indexOf(a[0] as Stage);
+        const to = FINE.indexOf(b[b.length - 1] as Stage);
+        for (let i = from; i <= to && i >= 0; i++) fine.add(FINE[i] as Stage);
+      } else {
+        const s = parseStageToken(part.replace(/^stages?\s*/, ''));
+        if (s) for (const x of s) fine.add(x);
+      }
+    }
+    if (m[2]) {
+      // "stage IIIB or higher"
+      let max = -1;
+      for (const s of fine) max = Math.max(max, FINE.indexOf(s));
+      for (let i = max; i < FINE.length && i >= 0; i++) fine.add(FINE[i] as Stage);
+    }
+  }
+  return withGroups(fine);
+}
+
+export interface StageFinding {
+  stages: Stage[];
+  settings: DiseaseSetting[];
+}
+
+const CURATIVE_NOT =
+  /\bnot (?:be )?(?:a )?(?:suitable|amenable|eligible|candidates?|appropriate|feasible)\b[^.;]{0,40}\b(?:curative|definitive|radical|resection|surgery|surgical|local)|\b(?:ineligible|unsuitable|unfit) for\b[^.;]{0,40}\b(?:curative|definitive|radical|surgery|resection|surgical)|\bno (?:curative|definitive)[- ]?(?:intent )?(?:treatment|therapy|option)|\bnon-?curable\b|\bincurable\b|\bnot curable\b|\bnot candidates? for\b[^.;]{0,40}\b(?:curative|definitive|surgery|resection)/;
+const UNRESECTABLE =
+  /\bunresectable\b|\binoperable\b|\bnon-?resectable\b|\bnot (?:be )?(?:amenable|suitable|eligible|candidates?) (?:to|for) (?:surgical |complete )?(?:resection|surgery)|\bnon-?surgical\b/;
+
+/** Setting words in folded text; `stages` decides how "advanced" words are read. */
+export function stageFinding(folded: string): StageFinding | undefined {
+  const stages = stagesIn(folded);
+  const settings = new Set<DiseaseSetting>();
+  const metastatic =
+    /\bmetastatic\b|\bmetastasi[sz]ed\b|\bdistant metastas[ie]s\b|\bde novo metastatic|\bm1[abc]?\b/.test(
+      folded,
+    );
+  const locally = /\blocally[- ]advanced\b|\blocoregionally advanced\b/.test(folded);
+  const advanced = /(?<!locally[- ]|locoregionally )\badvanced\b|\blate[- ]stage\b/.test(folded);
+  const recurrent = /\brecurren(?:t|ce)\b|\brelapsed?\b/.test(folded);
+  const curativeNot = CURATIVE_NOT.test(folded);
+  const unresectable = UNRESECTABLE.test(folded);
+  const resected =
+    /\b(?:completely |surgically |fully |radically )?resected\b|\br0 resection\b|\bcomplete (?:surgical )?resection\b|\bpost-?operative\b|\bafter (?:surgery|resection)\b|\bunderwent (?:surgery|resection|complete)/.test(
+      folded,
+    ) && !/\bunresected\b/.test(folded);
+  const resectable =
+    /(?<!un|non-?|not )\bresectable\b|\boperable\b(?<!inoperable)|\bcandidates? for (?:surgical resection|surgery|resection)\b|\bplanned (?:surgery|resection)|\bneoadjuvant\b|\bperioperative\b|\bpre-?operative\b/.test(
+      folded,
+    ) && !unresectable;
+  const early = /\bearly[- ]stage\b|\bearly (?:nsclc|lung cancer|disease)\b/.test(folded);
+
+  const stageIIIOnly = stages.length > 0 && stages.every((s) => s.startsWith('III'));
+  if (stages.length > 0) {
+    if (stageIIIOnly && unresectable && !resected) {
+      settings.add('locally_advanced_unresectable');
+      return { stages: [], settings: [...settings] };
+    }
+    if (
+      recurrent &&
+      /\bor (?:locally )?recurren|\brecurren[a-z]* or\b|\/recurrent|recurrent\//.test(folded)
+    )
+      settings.add('recurrent');
+    if (
+      metastatic &&
+      !stages.some((s) => s.startsWith('IV')) &&
+      /\bor metastatic\b|\bmetastatic or\b/.test(folded)
+    ) {
+      settings.add('metastatic');
+    }
+    return { stages, settings: [...settings] };
+  }
+  if (metastatic && !locally && !advanced && !curativeNot && !unresectable)
+    settings.add('metastatic');
+  else if (advanced || curativeNot || (locally && metastatic)) settings.add('advanced');
+  else if (locally && (unresectable || /\bchemoradi/.test(folded)))
+    settings.add('locally_advanced_unresectable');
+  else if (unresectable && !resectable) settings.add('locally_advanced_unresectable');
+  else if (locally) settings.add('advanced');
+  if (recurrent && settings.size > 0) settings.add('recurrent');
+  else if (
+    recurrent &&
+    /\brecurrent (?:nsclc|non|disease|lung)|\bor recurrent\b|\brecurrent\/|\bfirst recurrence/.test(
+      folded,
+    )
+  )
+    settings.add('recurrent');
+  if (settings.size === 0) {
+    if (resected) settings.add('resected');
+    else if (resectable) settings.add('resectable');
+    else if (early) settings.add('early');
+  }
+  if (settings.size === 0) return undefined;
+  return { stages: [], settings: [...settings] };
+}

@@ -1,0 +1,67 @@
+/** Small text helpers shared by the extractor's modules. */
+
+/** Remove markdown backslash escapes (`\<` → `<`, `\*` → `*`, `\[` → `[`). */
+export function unescapeMarkdown(text: string): string {
+  return text.replace(/\\([\\`*_{}[\]()#+\-.!<>~|=^"'])/g, '$1');
+}
+
+/**
+ * Lower-cased text with unicode comparison signs, dashes, full-width punctuation and odd
+ * spaces folded, for pattern matching only (quotes keep the original words).
+ */
+export function fold(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[\u00a0\u2000-\u200b\u3000]/g, ' ')
+    .replace(/[\u2010-\u2015\u2212]/g, '-')
+    .replace(/：/g, ':')
+    .replace(/，/g, ',')
+    .replace(/。/g, '.')
+    .replace(/；/g, ';')
+    .replace(/（/g, '(')
+    .replace(/）/g, ')')
+    .replace(/≥|⩾|=>/g, '>=')
+    .replace(/≤|⩽|=</g, '<=')
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/[\u201c\u201d]/g, '"')
+    .replace(/ⅰ/g, 'i')
+    .replace(/ⅱ/g, 'ii')
+    .replace(/ⅲ/g, 'iii')
+    .replace(/ⅳ/g, 'iv')
+    .replace(/ï/g, 'i')
+    .replace(/é/g, 'e')
+    .replace(
+      /\b(braf|kras|egfr|her2|erbb2|met|alk|ros1)(v600|g12|g13|l858|t790|c797|ex\d|exon)/g,
+      '$1 $2',
+    )
+    .replace(/\s+/g, ' ');
+}
+
+const PERMISSION =
+  /(?<!\bnot\s(?:be\s)?)\b(?:allowed|permitted|permissible|acceptable|eligible|can be (?:included|enrolled)|may (?:be )?(?:included|enrolled|participate))\b/;
+
+/** Is this sentence a permission ("… is allowed"), not a requirement or exclusion? */
+export function isPermission(sentence: string): boolean {
+  return (
+    PERMISSION.test(sentence) &&
+    !/\bnot (?:be )?(?:allowed|permitted|eligible|acceptable)\b|\bineligible\b|\bexcluded\b|\bmust\b(?! (?:be|have been) (?:stable|treated))/.test(
+      sentence,
+    )
+  );
+}
+
+/** Text without permission notes: "(… is allowed)" parentheticals and permission sentences. */
+export function stripPermissions(folded: string): string {
+  const noParens = folded.replace(/\([^()]*\)/g, (p) => (isPermission(p) ? ' ' : p));
+  return sentences(noParens)
+    .filter((s) => !isPermission(s))
+    .join('. ');
+}
+
+/** Split folded text into sentences (keeps decimals such as "1.5" and "e.g." together). */
+export function sentences(folded: string): string[] {
+  return folded
+    .split(/(?<!\b(?:e\.g|i\.e|vs|no|approx|dr|etc|incl|ca))(?<!\d)[.;](?=\s|$)|\n/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}

@@ -1,0 +1,474 @@
+/**
+ * Prior-therapy criteria from one item: required prior therapy (with progression), forbidden
+ * prior therapy, treatment-naive, limits on prior lines, and whether adjuvant therapy counts.
+ * Washouts ("within 28 days"), concurrent use, hypersensitivity and "is allowed" sentences
+ * are not prior-therapy rules and produce nothing.
+ */
+
+import type { TherapyClass } from '#vocabulary/codes.ts';
+import { DRUG_NAMES, type DrugEntry, THERAPY_CLASS_PHRASES } from '#vocabulary/drugs.ts';
+import type { Effect, Section, TherapyRef } from './facts.ts';
+import { isPermission } from './text.ts';
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const NAME_TO_ENTRY = new Map<string, DrugEntry>();
+for (const { name, entry } of DRUG_NAMES) {
+  const key = name.toLowerCase().replace(/[\s-]+/g, ' ');
+  if (!NAME_TO_ENTRY.has(key)) NAME_TO_ENTRY.set(key, entry);
+}
+const DRUG_RE = new RegExp(
+  `(?<![a-z0-9])(${[...NAME_TO_ENTRY.keys()]
+    .filter((k) => k.length >= 3)
+    .sort((a, b) => b.length - a.length)
+    .map((k) => escapeRe(k).replace(/ /g, '[\\s-]?'))
+    .join('|')})(?![a-z0-9])`,
+  'g',
+);
+
+interface Mention {
+  ref: TherapyRef;
+  start: number;
+  end: number;
+}
+
+/** Drugs and therapy classes named in folded text, in order of appearance. */
+export function therapyMentions(text: string): Mention[] {
+  const out: Mention[] = [];
+  for (const m of text.matchAll(DRUG_RE)) {
+    const key = (m[1] ?? '').replace(/[\s-]+/g, ' ');
+    let entry = NAME_TO_ENTRY.get(key);
+    if (!entry) {
+      for (const [k, e] of NAME_TO_ENTRY)
+        if (k.replace(/ /g, '') === key.replace(/ /g, '')) entry = e;
+    }
+    if (entry)
+      out.push({
+        ref: { drug: entry.drug },
+        start: m.index ?? 0,
+        end: (m.index ?? 0) + m[0].length,
+      });
+  }
+  for (const { pattern, class: cls } of THERAPY_CLASS_PHRASES) {
+    if (cls === 'radiotherapy' || cls === 'surgery') continue;
+    const re = new RegExp(pattern.source, 'g');
+    for (const m of text.matchAll(re)) {
+      const start = m.index ?? 0;
+      const end = start + m[0].length;
+      // A more specific class already covers this span ("3rd-gen EGFR TKI" vs "EGFR TKI").
+      if (out.some((o) => o.ref.class && o.start <= start && o.end >= end)) continue;
+      if (out.some((o) => o.ref.class && start <= o.start && end >= o.end && o.ref.class !== cls)) {
+        // keep both only when the new one is not just a wider spelling of the same mention
+      }
+      out.push({ ref: { class: cls }, start, end });
+    }
+  }
+  out.sort((a, b) => a.start - b.start);
+  // Drop a class mention overlapped by a more specific class found earlier in table order.
+  const filtered: Mention[] = [];
+  for (const m of out) {
+    const overlap = filtered.find((f) => f.start < m.end && m.start < f.end);
+    if (overlap) {
+      if (overlap.ref.class === 'chemotherapy' && m.ref.class && m.ref.class !== 'chemotherapy') {
+        filtered[filtered.indexOf(overlap)] = m;
+      }
+      continue;
+    }
+    filtered.push(m);
+  }
+  return filtered;
+}
+
+const SPECIFIC_OVER: Partial<Record<TherapyClass, TherapyClass[]>> = {
+  egfr_tki_3rd_gen: ['egfr_tki'],
+  platinum_chemotherapy: ['chemotherapy'],
+  docetaxel: ['taxane', 'chemotherapy'],
+  taxane: ['chemotherapy'],
+  pemetrexed: ['chemotherapy'],
+};
+
+/** Remove a drug named as an example of a class in the same list ("anti-PD-1 (e.g., pembrolizumab)"). */
+function dedupe(refs: TherapyRef[], classesOf: (drug: string) => TherapyClass[]): TherapyRef[] {
+  const classes = refs.flatMap((r) => (r.class ? [r.class] : []));
+  const generic = new Set(classes.flatMap((c) => SPECIFIC_OVER[c] ?? []));
+  const out: TherapyRef[] = [];
+  for (const r of refs) {
+    if (r.class && generic.has(r.class)) continue;
+    if (r.drug && classesOf(r.drug).some((c) => classes.includes(c))) continue;
+    if (out.some((o) => o.drug === r.drug && o.class === r.class)) continue;
+    out.push(r);
+  }
+  return out;
+}
+
+export interface TherapyFinding {
+  kind: 'prior_therapy';
+  effect: Effect;
+  anyOf: TherapyRef[];
+  settings?: 'any' | 'advanced' | undefined;
+  progressed?: boolean | undefined;
+}
+export interface NaiveFinding {
+  kind: 'treatment_naive';
+  effect: Effect;
+  includesPerioperative?: boolean | undefined;
+}
+export interface LinesFinding {
+  kind: 'prior_lines';
+  effect: Effect;
+  min?: number | undefined;
+  max?: number | undefined;
+  countsPerioperative?: boolean | undefined;
+}
+export type TherapyItemFinding = TherapyFinding | NaiveFinding | LinesFinding;
+
+const WASHOUT =
+  /\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+)?\d+|\bwithin\s+(?:one|two|three|four|five|six|\d+)\s+(?:days?|weeks?|months?|half)|\b\d+\s*(?:days?|weeks?|half[- ]lives)\s+(?:prior|before)\b|\bwash[- ]?out\b|\b(?:concurrent(?:ly)?|concomitant(?:ly)?|currently (?:receiving|taking|on)|ongoing|during the study|while on study|at the time of)\b|\bresidual toxicit|\btoxicit(?:y|ies) (?:from|of|related)|\badverse (?:event|reaction)|\bimmune[- ]related\b|\birae\b|\bpneumonitis\b|\bdiscontinu\w* (?:due to|because of)|\bgrade [2-4]\b|\bstudy drug\b|\binvestigational (?:agent|drug|product)/;
+const EXCLUSION_NOT_PRIOR = /\bhypersensitiv|\ballerg|\bintoleran(?:ce|t) to\b|\bcontraindicat/;
+const PERMITTED =
+  /\b(?:is|are|will be|may be|be)\s+(?:allowed|permitted|permissible|acceptable|eligible)\b|\bpermitted\b|\ballowed\b|\bacceptable\b|\bdo(?:es)? not count\b|\bnot (?:be )?considered\b|\bare eligible\b|\bmay have (?:received|had)\b|\bcan be (?:included|enrolled)\b/;
+const NUMBER: Record<string, number> = {
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  single: 1,
+  '1': 1,
+  '2': 2,
+  '3': 3,
+  '4': 4,
+  '5': 5,
+  '6': 6,
+};
+const NUM = '(\\d|one|two|three|four|five|single)';
+const LINES_WORD =
+  '(?:(?:prior |previous |systemic |standard |anti-?cancer |anti-?tumou?r |chemotherapy |treatment |therapy )*(?:lines?|regimens?|treatments?|therap(?:y|ies))(?: of (?:systemic |anti-?cancer |anti-?tumou?r )*(?:therapy|treatment|chemotherapy))?)';
+
+function numberOf(s: string | undefined): number | undefined {
+  return s === undefined ? undefined : NUMBER[s];
+}
+
+/** Text with exception clauses removed ("… except osimertinib", "other than adjuvant …"). */
+function withoutExceptions(text: string): string {
+  return text
+    .replace(
+      /\b(?:except(?: for)?|other than|besides|excluding|with the exception of|apart from|aside from)\b[^.;]*/g,
+      ' ',
+    )
+    .replace(
+      /\((?:[^()]*\b(?:combination|monotherapy|with or without|alone|either)\b[^()]*)\)/g,
+      ' ',
+    )
+    .replace(/\b(?:either )?(?:as )?monotherapy or in combination with\b[^.;,)]*/g, ' ')
+    .replace(/\b(?:alone or )?in combination with\b[^.;)]*/g, ' ')
+    .replace(/\bwith or without\b[^.;,)]*/g, ' ');
+}
+
+function settingsOf(text: string): 'any' | 'advanced' {
+  if (
+    /\bin any setting\b|\bany setting\b|\bincluding (?:in the )?(?:neo)?adjuvant|\b(?:neo)?adjuvant[^.;]{0,40}\b(?:or|and)\b[^.;]{0,20}\b(?:metastatic|advanced)/.test(
+      text,
+    )
+  )
+    return 'any';
+  if (
+    /\bfor (?:the treatment of )?(?:locally[- ]advanced|advanced|metastatic|recurrent|stage iv|unresectable)|\bin the (?:advanced|metastatic) setting|\bfor (?:advanced|metastatic|recurrent)[^.;]{0,30}(?:disease|nsclc|cancer)/.test(
+      text,
+    )
+  )
+    return 'advanced';
+  return 'any';
+}
+
+const NAIVE_RE =
+  /\btreatment[- ]na[iï]ve\b|\btherapy[- ]na[iï]ve\b|\bsystemic(?: therapy| treatment)?[- ]na[iï]ve\b|\bpreviously untreated\b|\buntreated (?:for )?(?:locally advanced|advanced|metastatic|stage|recurrent|nsclc)|\bno (?:prior|previous) (?:systemic |anti-?cancer |anti-?tumou?r |first-line )*(?:therapy|treatment|regimen)s?\b|\bnot (?:have )?(?:previously )?received (?:any )?(?:prior |previous )?(?:systemic |anti-?cancer |anti-?tumou?r )*(?:therapy|treatment)\b|\bha(?:ve|s|d)(?:n't| not| never)(?: previously)? (?:accepted|received|had|been treated with) (?:any )?(?:prior |previous )?(?:systemic |anti-?cancer |anti-?tumou?r )*(?:therapy|treatment)|\bnever (?:been )?(?:received|treated with) (?:any )?systemic|\bwithout (?:any )?(?:prior|previous) (?:systemic )?(?:therapy|treatment)|\bna[iï]ve to (?:systemic|any)|\bfirst[- ]line (?:treatment|therapy|setting)\b(?! with\b)|\b1l\b|\bfrontline\b/;
+
+export function therapyInItem(folded: string, section: Section): TherapyItemFinding[] {
+  const out: TherapyItemFinding[] = [];
+  const text = folded.replace(/\([^()]*\)/g, (p) => (isPermission(p) ? ' ' : p));
+  const lines = linesIn(text, section);
+  if (lines) out.push(lines);
+
+  // Washouts, concurrency, toxicity: not prior-therapy rules.
+  const washout = WASHOUT.test(text);
+
+  if (section === 'inclusion') {
+    const negated =
+      /\b(?:no|not|never|without|free of)\b[^.;]{0,30}\b(?:prior|previous(?:ly)?|received|receive|treated|exposure|exposed)\b|\bna[iï]ve to\b|[- ]na[iï]ve\b(?<!treatment[- ]na[iï]ve)(?<!therapy[- ]na[iï]ve)/.test(
+        text,
+      );
+    if (negated && !washout) {
+      const mentions = therapyMentions(withoutExceptions(text)).filter(
+        (m) => m.ref.drug || m.ref.class !== 'chemotherapy' || /\bchemotherapy\b/.test(text),
+      );
+      const systemic =
+        /\bsystemic\b|\banti-?cancer\b|\banti-?tumou?r\b|\bany (?:prior )?(?:therapy|treatment)\b/.test(
+          text,
+        );
+      if (
+        mentions.length > 0 &&
+        !(systemic && mentions.every((m) => m.ref.class === 'chemotherapy'))
+      ) {
+        const anyOf = dedupe(
+          mentions.map((m) => m.ref),
+          classesOfDrug,
+        );
+        if (anyOf.length > 0) {
+          out.push({ kind: 'prior_therapy', effect: 'forbid', anyOf, settings: settingsOf(text) });
+          return out;
+        }
+      }
+    }
+    const explicitNaive =
+      /\btreatment[- ]na[iï]ve\b|\bpreviously untreated\b|\b(?:no|not|never|without)\b[^.;]{0,30}\b(?:systemic|anti-?cancer|anti-?tumou?r)\b|\bha(?:ve|s)(?:n't| not) (?:accepted|received|had) any\b/.test(
+        text,
+      );
+    const firstLineOnly = /\bfirst[- ]line\b|\b1l\b|\bfrontline\b/.test(text) && !explicitNaive;
+    const naive =
+      explicitNaive ||
+      (NAIVE_RE.test(text) && !(firstLineOnly && therapyMentions(text).length > 0));
+    const mentions = therapyMentions(withoutExceptions(text));
+    if (naive && !lines) {
+      // "no prior chemotherapy" names a class: that is a forbid of the class, not naivety.
+      const noPriorClass = /\bno (?:prior|previous) ([a-z- ]+?)(?: therapy| treatment)?\b/.exec(
+        text,
+      );
+      const classMention = mentions.find((m) => m.ref.class && m.ref.class !== 'chemotherapy');
+      if (
+        classMention &&
+        noPriorClass &&
+        !/systemic|anti-?cancer|anti-?tumou?r/.test(noPriorClass[1] ?? '')
+      ) {
+        out.push({
+          kind: 'prior_therapy',
+          effect: 'forbid',
+          anyOf: [classMention.ref],
+          settings: settingsOf(text),
+        });
+        return out;
+      }
+      if (
+        /\bno (?:prior|previous) (?:systemic )?chemotherapy\b|\bchemotherapy[- ]na[iï]ve\b/.test(
+          text,
+        )
+      ) {
+        out.push({
+          kind: 'prior_therapy',
+          effect: 'forbid',
+          anyOf: [{ class: 'chemotherapy' }],
+          settings: settingsOf(text),
+        });
+        return out;
+      }
+      out.push({
+        kind: 'treatment_naive',
+        effect: 'require',
+        includesPerioperative: perioperativeBreaksNaivety(text),
+      });
+      return out;
+    }
+    if (washout || lines) return out;
+    // Required prior therapy: "progressed on …", "previously treated with …", "must have received …".
+    const requireRe =
+      /\bprogress(?:ed|ion|ive disease)?\b[^.;]{0,40}\b(?:on|after|following|during|while|despite|to)\b|\bfail(?:ed|ure)\b|\brefractory\b|\bresistan(?:t|ce)\b|\brelapsed? (?:on|after|following)\b|\b(?:previously|prior|previous) (?:been )?treated with\b|\bprior (?:treatment|therapy) (?:with|including)\b|\bmust have (?:been )?(?:received|had|treated)\b|\bhave (?:received|had) (?:at least|prior|previous)\b|\b(?:has|have) received\b|\breceived (?:at least )?(?:one|1|prior|previous)\b|\bprevious(?:ly)? (?:treatment|therapy) with\b|\bprior\b[^.;]{0,60}\b(?:therapy|treatment|tki|inhibitor|chemotherapy)\b|\bpreviously received\b|\bafter (?:treatment with|receiving)\b|\bpost[- ](?:ici|immunotherapy|tki)/;
+    if (!requireRe.test(text) || PERMITTED.test(text)) return out;
+    if (mentions.length === 0) {
+      // "Progressed following prior treatment", "at least one prior systemic therapy".
+      if (
+        /\b(?:progress|fail|relapse|refractory)[^.;]{0,60}\b(?:prior|previous|standard|systemic)\b[^.;]{0,30}\b(?:treatment|therapy|regimen)|\bpreviously treated\b|\bprior systemic (?:therapy|treatment)/.test(
+          text,
+        )
+      ) {
+        out.push({ kind: 'prior_lines', effect: 'require', min: 1 });
+      }
+      return out;
+    }
+    const cleaned = withoutExceptions(text);
+    let from = 0;
+    for (const group of andGroups(cleaned, mentions)) {
+      const anyOf = dedupe(
+        group.map((m) => m.ref),
+        classesOfDrug,
+      );
+      const to = Math.max(...group.map((m) => m.end));
+      const span = cleaned.slice(from, to);
+      from = to;
+      if (anyOf.length === 0) continue;
+      const progressed =
+        /\bprogress|\bfail|\brefractory\b|\bresistan|\brelapse/.test(span) &&
+        !/\bor (?:were |was |be )?intoleran|\bintoleran\w* or\b|\bor (?:had |have )?(?:unacceptable )?toxicit/.test(
+          span,
+        );
+      out.push({
+        kind: 'prior_therapy',
+        effect: 'require',
+        anyOf,
+        settings: settingsOf(text),
+        ...(progressed ? { progressed: true } : {}),
+      });
+    }
+    return out;
+  }
+
+  // Exclusion section.
+  if (washout || EXCLUSION_NOT_PRIOR.test(text)) return out;
+  const clauses = text.split(/(?<=[.;])\s+/);
+  for (const clause of clauses) {
+    if (PERMITTED.test(clause)) continue;
+    const priorWords =
+      /\bprior\b|\bprevious(?:ly)?\b|\breceived\b|\btreated with\b|\btreatment with\b|\bexposure to\b|\bexposed to\b|\bhistory of\b|\bhad\b|\bany\b|\btherapy\b|\btreatment\b|\bin any setting\b|\bpretreated\b|\bpre-treated\b/;
+    if (
+      /\b(?:prior|previous) (?:systemic |anti-?cancer |anti-?tumou?r )*(?:therapy|treatment|regimen)s?\b[^.;]{0,80}\bfor (?:the treatment of )?(?:locally[- ]advanced|advanced|metastatic|recurrent|stage iv)|\b(?:received|had) (?:any )?(?:prior )?systemic (?:anti-?cancer |anti-?tumou?r )?(?:therapy|treatment)[^.;]{0,60}\bfor (?:locally[- ]advanced|advanced|metastatic|recurrent)/.test(
+        clause,
+      )
+    ) {
+      out.push({
+        kind: 'treatment_naive',
+        effect: 'require',
+        includesPerioperative: perioperativeBreaksNaivety(text),
+      });
+      continue;
+    }
+    const cleaned = withoutExceptions(clause);
+    const mentions = therapyMentions(cleaned).filter(
+      (m) =>
+        !/\b(?:after|following|post|upon|on or after|progression (?:on|after)|progressed (?:on|after)|resistan(?:ce|t) to|failure (?:of|on)|failed)\s+(?:(?:prior|previous|the|a|an|initial|first-line|1st-line)\s+)*$/.test(
+          cleaned.slice(Math.max(0, m.start - 45), m.start),
+        ),
+    );
+    if (mentions.length === 0) continue;
+    if (
+      !priorWords.test(clause) &&
+      !/^[^a-z]*(?:[a-z-]+ ){0,4}(?:inhibitors?|tkis?|therapy|treatment)/.test(clause)
+    )
+      continue;
+    // Radiotherapy and surgery exclusions are nearly always washouts or sites: not decided here.
+    const anyOf = dedupe(
+      mentions.map((m) => m.ref),
+      classesOfDrug,
+    );
+    if (anyOf.length === 0) continue;
+    out.push({ kind: 'prior_therapy', effect: 'forbid', anyOf, settings: settingsOf(clause) });
+  }
+  return out;
+}
+
+function classesOfDrug(drug: string): TherapyClass[] {
+  const entry = NAME_TO_ENTRY.get(drug);
+  return entry ? entry.classes : [];
+}
+
+/** Mentions joined by "and" (not "and/or") are separate requirements; others are alternatives. */
+function andGroups(text: string, mentions: Mention[]): Mention[][] {
+  const groups: Mention[][] = [];
+  let current: Mention[] = [];
+  for (let i = 0; i < mentions.length; i++) {
+    const m = mentions[i] as Mention;
+    const prev = mentions[i - 1];
+    if (prev) {
+      const between = text.slice(prev.end, m.start);
+      const connector =
+        /\band\/or\b|\bor\b|\band\b|\bfollowed by\b|\bas well as\b|\bplus\b|\(|e\.g|such as|including|,/.exec(
+          between,
+        )?.[0] ?? '';
+      const isAnd = /^(?:and|followed by|as well as|plus)$/.test(connector);
+      if (isAnd && !/\bcombination\b|\bwith\b/.test(between)) {
+        groups.push(current);
+        current = [];
+      }
+    }
+    current.push(m);
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}
+
+/** Does adjuvant/neoadjuvant treatment break treatment-naivety per the text? */
+function perioperativeBreaksNaivety(text: string): boolean {
+  if (
+    /\b(?:neo)?adjuvant\b[^.;]*\b(?:allowed|permitted|acceptable|eligible|not considered|does not count|do not count|is permissible|are permissible)\b|\b(?:allowed|permitted)\b[^.;]*\b(?:neo)?adjuvant/.test(
+      text,
+    )
+  )
+    return false;
+  if (
+    /\bincluding (?:in the )?(?:neo)?adjuvant|\bin any setting\b|\b(?:neo)?adjuvant[^.;]{0,40}\b(?:is|are|will be) (?:not allowed|not permitted|excluded)/.test(
+      text,
+    )
+  )
+    return true;
+  return false;
+}
+
+/** Limits on prior lines ("≥ 2 prior lines" under exclusion → max 1). */
+function linesIn(text: string, section: Section): LinesFinding | undefined {
+  const counts =
+    /\b(?:neo)?adjuvant\b[^.;]{0,80}\b(?:count|considered|counted)\b[^.;]{0,20}\b(?:as )?(?:a |one )?(?:prior )?(?:line|regimen)/.test(
+      text,
+    ) && !/\bnot (?:be )?(?:count|considered|counted)|\bdo(?:es)? not count/.test(text);
+  const withCounts = (f: LinesFinding): LinesFinding =>
+    counts ? { ...f, countsPerioperative: true } : f;
+  const lineCtx = new RegExp(`${LINES_WORD}`);
+  if (!lineCtx.test(text)) return undefined;
+  if (
+    !/\blines?\b|\bregimens?\b|\bprior (?:systemic )?(?:therap|treatment)|\bprevious (?:systemic )?(?:therap|treatment)/.test(
+      text,
+    )
+  )
+    return undefined;
+  let m: RegExpExecArray | null;
+  // "1-2 prior lines", "one or two prior regimens"
+  m = new RegExp(`\\b${NUM}\\s*(?:-|to|or|–)\\s*${NUM}\\s+${LINES_WORD}`).exec(text);
+  if (
+    m &&
+    section === 'inclusion' &&
+    /\bprior|\bprevious|\breceived|\bfailed|\bprogress|\btreated/.test(text)
+  ) {
+    const a = numberOf(m[1]);
+    const b = numberOf(m[2]);
+    if (a !== undefined && b !== undefined && a <= b) {
+      if (/\bchemotherapy\b/.test(m[0]) && !/\bsystemic\b/.test(m[0])) return undefined;
+      return withCounts({ kind: 'prior_lines', effect: 'require', min: a, max: b });
+    }
+  }
+  // "no more than 2 prior lines", "≤ 2 prior regimens", "up to 2", "maximum of 2"
+  m = new RegExp(
+    `(?:no more than|not more than|at most|up to|maximum of|a maximum of|<=|less than or equal to|≤)\\s*${NUM}\\s+${LINES_WORD}`,
+  ).exec(text);
+  if (m && section === 'inclusion') {
+    const n = numberOf(m[1]);
+    if (n !== undefined) return withCounts({ kind: 'prior_lines', effect: 'require', max: n });
+  }
+  m = new RegExp(`(?:at least|>=|minimum of|a minimum of|≥)\\s*${NUM}\\s+${LINES_WORD}`).exec(text);
+  if (m && section === 'inclusion') {
+    const n = numberOf(m[1]);
+    if (n !== undefined) return withCounts({ kind: 'prior_lines', effect: 'require', min: n });
+  }
+  if (section === 'exclusion') {
+    // "more than 2 prior lines", "≥ 2 prior lines", "prior lines of therapy >= 2", "received 3 or more"
+    m =
+      new RegExp(`(?:more than|greater than|>)\\s*${NUM}\\s+${LINES_WORD}`).exec(text) ??
+      new RegExp(`${LINES_WORD}[^.;]{0,30}?(?:more than|greater than|>)\\s*${NUM}\\b`).exec(text);
+    if (m) {
+      const n = numberOf(m[1]);
+      if (n !== undefined) return withCounts({ kind: 'prior_lines', effect: 'require', max: n });
+    }
+    m =
+      new RegExp(`(?:>=|at least|≥)\\s*${NUM}\\s+${LINES_WORD}`).exec(text) ??
+      new RegExp(`${LINES_WORD}[^.;]{0,30}?(?:>=|≥|at least)\\s*${NUM}\\b`).exec(text) ??
+      new RegExp(`\\b${NUM}\\s+or more\\s+${LINES_WORD}`).exec(text);
+    if (m) {
+      const n = numberOf(m[1]);
+      if (n !== undefined && n >= 1)
+        return withCounts({ kind: 'prior_lines', effect: 'require', max: n - 1 });
+    }
+  }
+  if (section === 'inclusion') {
+    m = new RegExp(`\\b${NUM}\\s+(?:or more\\s+)?(?:prior |previous )${LINES_WORD}`).exec(text);
+    if (m && /\bor more\b|\bat least\b/.test(m[0])) {
+      const n = numberOf(m[1]);
+      if (n !== undefined) return withCounts({ kind: 'prior_lines', effect: 'require', min: n });
+    }
+  }
+  return undefined;
+}
