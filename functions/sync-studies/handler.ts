@@ -5,6 +5,9 @@
  * the API's data timestamp has not moved). Logs are JSON lines with counts and ids only.
  * A failure is recorded in SYNC/STATE (`lastError`) by the sync and then thrown, so the
  * on-failure destination and the error alarm see it.
+ *
+ * Env: TABLE_NAME (required), CTGOV_BASE_URL (default the public API), CTGOV_MIN_INTERVAL_MS
+ * (pacing, default 1000).
  */
 import type { Context } from 'aws-lambda';
 import { createCtgovClient } from '#ctgov/client.ts';
@@ -39,7 +42,11 @@ export async function handler(
 ): Promise<SyncSummary> {
   const tableName = requiredEnv('TABLE_NAME');
   const repo = createDynamoRepository({ doc, tableName });
-  const client = createCtgovClient({ baseUrl: process.env.CTGOV_BASE_URL });
+  const client = createCtgovClient({
+    baseUrl: process.env.CTGOV_BASE_URL,
+    // Pacing: one request a second by default, as ClinicalTrials.gov's robots.txt asks.
+    minIntervalMs: Number(process.env.CTGOV_MIN_INTERVAL_MS ?? 1000),
+  });
   const mode = event?.mode === 'full' ? 'full' : 'incremental';
   try {
     return await runSync({

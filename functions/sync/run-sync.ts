@@ -119,6 +119,33 @@ function isDeadToken(err: unknown): boolean {
 const nctIdOf = (s: Study) => s.protocolSection.identificationModule.nctId;
 
 export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
+  const progress: { counts?: Counts } = {};
+  try {
+    return await runSteps(options, progress);
+  } catch (err) {
+    const message = (err as Error)?.message ?? String(err);
+    const now = options.now ?? (() => new Date());
+    // The cursor stays: the next invocation resumes from the last checkpoint.
+    await options.repo
+      .putSyncState({
+        running: false,
+        lastError: { at: now().toISOString(), message: message.slice(0, 1000) },
+      })
+      .catch(() => {});
+    options.log?.({
+      level: 'error',
+      event: 'sync.failed',
+      message: message.slice(0, 500),
+      ...(progress.counts ? countsLine(progress.counts) : {}),
+    });
+    throw err;
+  }
+}
+
+async function runSteps(
+  options: RunSyncOptions,
+  progress: { counts?: Counts },
+): Promise<SyncSummary> {
   const { client, repo, extract } = options;
   const now = options.now ?? (() => new Date());
   const clock = options.clock ?? Date.now;
@@ -176,6 +203,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
     });
   }
 
+  progress.counts = counts;
   const run = cursor;
   const sweepId = run.startedAt;
   let slowestPageMs = 0;
@@ -189,249 +217,231 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
     return clock() + reserve >= options.deadlineMs;
   };
 
-  try {
-    const queries = buildQueries(run.since);
-    let qi = queries.findIndex((q) => queryKey(q) === run.query);
-    let token = run.pageToken;
-    let page = run.page ?? 0;
-    if (page === -1)
-      qi = queries.length; // crashed during the wrap-up: only that is left
-    else if (qi < 0) {
-      // The query set changed under an open cursor: start its sweep over (upserts are idempotent).
-      log({ level: 'warn', event: 'sync.cursor-reset', query: run.query });
-      qi = 0;
-      token = undefined;
-      page = 0;
-    }
+  const queries = buildQueries(run.since);
+  let qi = queries.findIndex((q) => queryKey(q) === run.query);
+  let token = run.pageToken;
+  let page = run.page ?? 0;
+  if (page === -1)
+    qi = queries.length; // crashed during the wrap-up: only that is left
+  else if (qi < 0) {
+    // The query set changed under an open cursor: start its sweep over (upserts are idempotent).
+    log({ level: 'warn', event: 'sync.cursor-reset', query: run.query });
+    qi = 0;
+    token = undefined;
+    page = 0;
+  }
 
-    for (; qi < queries.length; qi++) {
-      const base = queries[qi] as StudiesQuery;
-      const key = queryKey(base);
-      const name = queryName(base);
-      const query: StudiesQuery = options.pageSize ? { ...base, pageSize: options.pageSize } : base;
-      let restarted = false;
-      let totalCount: number | undefined;
+  for (; qi < queries.length; qi++) {
+    const base = queries[qi] as StudiesQuery;
+    const key = queryKey(base);
+    const name = queryName(base);
+    const query: StudiesQuery = options.pageSize ? { ...base, pageSize: options.pageSize } : base;
+    let restarted = false;
+    let totalCount: number | undefined;
 
-      for (;;) {
-        if (stopForDeadline()) {
-          await repo.putSyncState({
-            cursor: { ...run, query: key, pageToken: token, page },
-            counts,
-            running: false,
-            ...(rejectedChanged ? { rejected } : {}),
-          });
-          const published = await repo.publishIndex();
-          const summary = summarise(
-            'paused',
-            run,
-            counts,
-            rejected,
-            [],
-            published?.indexVersion,
-            !!published,
-            resumed,
-            undefined,
-            clock() - startedMs,
-          );
-          log({
-            level: 'info',
-            event: 'sync.paused',
-            query: name,
-            page,
-            ...countsLine(counts),
-            elapsedMs: summary.elapsedMs,
-          });
-          return summary;
-        }
-
-        const pageStarted = clock();
-        let result: Awaited<ReturnType<CtgovClient['searchPage']>>;
-        try {
-          result = await client.searchPage(query, token);
-        } catch (err) {
-          if (token && isDeadToken(err) && !restarted) {
-            restarted = true;
-            counts.restarts++;
-            log({
-              level: 'warn',
-              event: 'sync.token-restart',
-              query: name,
-              page,
-              message: (err as Error).message.slice(0, 300),
-            });
-            token = undefined;
-            page = 0;
-            continue;
-          }
-          throw err;
-        }
-        page++;
-        if (result.totalCount !== undefined) totalCount = result.totalCount;
-
-        const items: { study: Study; facts: TrialFacts; rawJson?: string | undefined }[] = [];
-        let duplicates = 0;
-        result.studies.forEach((study, i) => {
-          const id = nctIdOf(study);
-          if (seenHere.has(id)) {
-            duplicates++;
-            return;
-          }
-          seenHere.add(id);
-          try {
-            items.push({ study, facts: extract(study), rawJson: result.rawJson?.[i] });
-          } catch (err) {
-            result.rejected.push({ nctId: id, message: `extractor: ${(err as Error).message}` });
-          }
-        });
-        const outcomes = await repo.upsertStudies(items);
-        const pageCounts = { written: 0, unchanged: duplicates, older: 0 };
-        for (const o of outcomes) pageCounts[o]++;
-
-        const storedIds = new Set(items.map((i) => nctIdOf(i.study)));
-        if (result.rejected.length > 0) {
-          rejectedChanged = true;
-          const at = now().toISOString();
-          const byId = new Map(rejected.map((r) => [r.nctId, r]));
-          for (const r of result.rejected)
-            byId.set(r.nctId, { nctId: r.nctId, message: r.message.slice(0, 300), at });
-          rejected = [...byId.values()].slice(-MAX_REJECTED);
-        }
-        if (rejected.some((r) => storedIds.has(r.nctId))) {
-          rejectedChanged = true;
-          rejected = rejected.filter((r) => !storedIds.has(r.nctId));
-        }
-        if (run.mode === 'full') {
-          // Rejected records were seen too: a record that fails the schema has not left the query.
-          await repo.recordSeen(sweepId, [
-            ...result.studies.map(nctIdOf),
-            ...result.rejected.map((r) => r.nctId),
-          ]);
-        }
-
-        counts.pages++;
-        counts.studies += result.studies.length;
-        counts.written += pageCounts.written;
-        counts.unchanged += pageCounts.unchanged;
-        counts.older += pageCounts.older;
-        counts.rejected += result.rejected.length;
-
-        token = result.nextPageToken;
-        // The API hands out a token whenever a page is full, even if nothing follows.
-        const queryDone = !token || (result.studies.length === 0 && result.rejected.length === 0);
-        const next = queries[qi + 1];
-        const checkpoint: Cursor =
-          queryDone && next
-            ? { ...run, query: queryKey(next), pageToken: undefined, page: 0 }
-            : { ...run, query: key, pageToken: queryDone ? undefined : token, page };
-        if (queryDone && !next) checkpoint.page = -1; // every query done; only the wrap-up is left
+    for (;;) {
+      if (stopForDeadline()) {
         await repo.putSyncState({
-          cursor: checkpoint,
+          cursor: { ...run, query: key, pageToken: token, page },
           counts,
+          running: false,
           ...(rejectedChanged ? { rejected } : {}),
         });
-
-        const pageMs = clock() - pageStarted;
-        slowestPageMs = Math.max(slowestPageMs, pageMs);
+        const published = await repo.publishIndex();
+        const summary = summarise(
+          'paused',
+          run,
+          counts,
+          rejected,
+          [],
+          published?.indexVersion,
+          !!published,
+          resumed,
+          undefined,
+          clock() - startedMs,
+        );
         log({
           level: 'info',
-          event: 'sync.page',
+          event: 'sync.paused',
           query: name,
           page,
-          studies: result.studies.length,
-          written: pageCounts.written,
-          unchanged: pageCounts.unchanged,
-          older: pageCounts.older,
-          rejected: result.rejected.map((r) => r.nctId),
-          pageMs,
-          elapsedMs: clock() - startedMs,
+          ...countsLine(counts),
+          elapsedMs: summary.elapsedMs,
         });
-        options.onProgress?.({
-          mode: run.mode,
-          query: name,
-          queryIndex: qi,
-          queries: queries.length,
-          pages: counts.pages,
-          studies: counts.studies,
-          written: counts.written,
-          totalCount,
-        });
-        if (queryDone) break;
+        return summary;
       }
-      token = undefined;
-      page = 0;
-    }
 
-    // Wrap-up: stale marking (full sweep), the index snapshot, the run's final state.
-    let staleMarked: string[] = [];
-    let lastError: SyncState['lastError'];
-    if (run.mode === 'full') {
+      const pageStarted = clock();
+      let result: Awaited<ReturnType<CtgovClient['searchPage']>>;
       try {
-        staleMarked = await repo.markUnseenStale(sweepId);
-        counts.stale = staleMarked.length;
+        result = await client.searchPage(query, token);
       } catch (err) {
-        lastError = { at: now().toISOString(), message: (err as Error).message };
-        log({ level: 'error', event: 'sync.stale-refused', message: lastError.message });
+        if (token && isDeadToken(err) && !restarted) {
+          restarted = true;
+          counts.restarts++;
+          log({
+            level: 'warn',
+            event: 'sync.token-restart',
+            query: name,
+            page,
+            message: (err as Error).message.slice(0, 300),
+          });
+          token = undefined;
+          page = 0;
+          continue;
+        }
+        throw err;
       }
+      page++;
+      if (result.totalCount !== undefined) totalCount = result.totalCount;
+
+      const items: { study: Study; facts: TrialFacts; rawJson?: string | undefined }[] = [];
+      let duplicates = 0;
+      result.studies.forEach((study, i) => {
+        const id = nctIdOf(study);
+        if (seenHere.has(id)) {
+          duplicates++;
+          return;
+        }
+        seenHere.add(id);
+        try {
+          items.push({ study, facts: extract(study), rawJson: result.rawJson?.[i] });
+        } catch (err) {
+          result.rejected.push({ nctId: id, message: `extractor: ${(err as Error).message}` });
+        }
+      });
+      const outcomes = await repo.upsertStudies(items);
+      const pageCounts = { written: 0, unchanged: duplicates, older: 0 };
+      for (const o of outcomes) pageCounts[o]++;
+
+      const storedIds = new Set(items.map((i) => nctIdOf(i.study)));
+      if (result.rejected.length > 0) {
+        rejectedChanged = true;
+        const at = now().toISOString();
+        const byId = new Map(rejected.map((r) => [r.nctId, r]));
+        for (const r of result.rejected)
+          byId.set(r.nctId, { nctId: r.nctId, message: r.message.slice(0, 300), at });
+        rejected = [...byId.values()].slice(-MAX_REJECTED);
+      }
+      if (rejected.some((r) => storedIds.has(r.nctId))) {
+        rejectedChanged = true;
+        rejected = rejected.filter((r) => !storedIds.has(r.nctId));
+      }
+      if (run.mode === 'full') {
+        // Rejected records were seen too: a record that fails the schema has not left the query.
+        await repo.recordSeen(sweepId, [
+          ...result.studies.map(nctIdOf),
+          ...result.rejected.map((r) => r.nctId),
+        ]);
+      }
+
+      counts.pages++;
+      counts.studies += result.studies.length;
+      counts.written += pageCounts.written;
+      counts.unchanged += pageCounts.unchanged;
+      counts.older += pageCounts.older;
+      counts.rejected += result.rejected.length;
+
+      token = result.nextPageToken;
+      // The API hands out a token whenever a page is full, even if nothing follows.
+      const queryDone = !token || (result.studies.length === 0 && result.rejected.length === 0);
+      const next = queries[qi + 1];
+      const checkpoint: Cursor =
+        queryDone && next
+          ? { ...run, query: queryKey(next), pageToken: undefined, page: 0 }
+          : { ...run, query: key, pageToken: queryDone ? undefined : token, page };
+      if (queryDone && !next) checkpoint.page = -1; // every query done; only the wrap-up is left
+      await repo.putSyncState({
+        cursor: checkpoint,
+        counts,
+        ...(rejectedChanged ? { rejected } : {}),
+      });
+
+      const pageMs = clock() - pageStarted;
+      slowestPageMs = Math.max(slowestPageMs, pageMs);
+      log({
+        level: 'info',
+        event: 'sync.page',
+        query: name,
+        page,
+        studies: result.studies.length,
+        written: pageCounts.written,
+        unchanged: pageCounts.unchanged,
+        older: pageCounts.older,
+        rejected: result.rejected.map((r) => r.nctId),
+        pageMs,
+        elapsedMs: clock() - startedMs,
+      });
+      options.onProgress?.({
+        mode: run.mode,
+        query: name,
+        queryIndex: qi,
+        queries: queries.length,
+        pages: counts.pages,
+        studies: counts.studies,
+        written: counts.written,
+        totalCount,
+      });
+      if (queryDone) break;
     }
-    const published = await repo.publishIndex();
-    const trialCount = await repo.countActive();
-    const doneAt = now().toISOString();
-    const finalState = await repo.getSyncState();
-    const summary = summarise(
-      'completed',
-      run,
-      counts,
-      rejected,
-      staleMarked,
-      published?.indexVersion ?? finalState.indexVersion,
-      !!published,
-      resumed,
-      trialCount,
-      clock() - startedMs,
-    );
-    await repo.putSyncState({
-      cursor: undefined,
-      running: false,
-      dataTimestamp: run.dataTimestamp ?? version.dataTimestamp,
-      lastSuccessAt: doneAt,
-      updatedSince: dayMinus(run.startedAt, options.overlapDays ?? 1),
-      counts,
-      trialCount,
-      rejected,
-      lastRun: { ...summary, staleMarked: staleMarked.slice(0, 200) },
-      ...(run.mode === 'full'
-        ? {
-            lastFullSweepAt: doneAt,
-            fullSweepDataTimestamp: run.dataTimestamp ?? version.dataTimestamp,
-          }
-        : {}),
-      ...(lastError ? { lastError } : {}),
-    });
-    log({
-      level: 'info',
-      event: 'sync.done',
-      ...summary,
-      rejectedIds: summary.rejectedIds.slice(0, 50),
-      staleMarked: staleMarked.slice(0, 50),
-    });
-    return summary;
-  } catch (err) {
-    const message = (err as Error)?.message ?? String(err);
-    // The cursor stays: the next invocation resumes from the last checkpoint.
-    await repo
-      .putSyncState({
-        running: false,
-        lastError: { at: now().toISOString(), message: message.slice(0, 1000) },
-      })
-      .catch(() => {});
-    log({
-      level: 'error',
-      event: 'sync.failed',
-      message: message.slice(0, 500),
-      ...countsLine(counts),
-    });
-    throw err;
+    token = undefined;
+    page = 0;
   }
+
+  // Wrap-up: stale marking (full sweep), the index snapshot, the run's final state.
+  let staleMarked: string[] = [];
+  let lastError: SyncState['lastError'];
+  if (run.mode === 'full') {
+    try {
+      staleMarked = await repo.markUnseenStale(sweepId);
+      counts.stale = staleMarked.length;
+    } catch (err) {
+      lastError = { at: now().toISOString(), message: (err as Error).message };
+      log({ level: 'error', event: 'sync.stale-refused', message: lastError.message });
+    }
+  }
+  const published = await repo.publishIndex();
+  const trialCount = await repo.countActive();
+  const doneAt = now().toISOString();
+  const finalState = await repo.getSyncState();
+  const summary = summarise(
+    'completed',
+    run,
+    counts,
+    rejected,
+    staleMarked,
+    published?.indexVersion ?? finalState.indexVersion,
+    !!published,
+    resumed,
+    trialCount,
+    clock() - startedMs,
+  );
+  await repo.putSyncState({
+    cursor: undefined,
+    running: false,
+    dataTimestamp: run.dataTimestamp ?? version.dataTimestamp,
+    lastSuccessAt: doneAt,
+    updatedSince: dayMinus(run.startedAt, options.overlapDays ?? 1),
+    counts,
+    trialCount,
+    rejected,
+    lastRun: { ...summary, staleMarked: staleMarked.slice(0, 200) },
+    ...(run.mode === 'full'
+      ? {
+          lastFullSweepAt: doneAt,
+          fullSweepDataTimestamp: run.dataTimestamp ?? version.dataTimestamp,
+        }
+      : {}),
+    ...(lastError ? { lastError } : {}),
+  });
+  log({
+    level: 'info',
+    event: 'sync.done',
+    ...summary,
+    rejectedIds: summary.rejectedIds.slice(0, 50),
+    staleMarked: staleMarked.slice(0, 50),
+  });
+  return summary;
 }
 
 async function retryRejected(
