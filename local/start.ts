@@ -23,10 +23,9 @@ import { createDocumentClient } from '#store/dynamo-client.ts';
 import { createDynamoRepository } from '#store/dynamo-repository.ts';
 import { createTable } from '#store/table.ts';
 import { runSync, type SyncSummary } from '#sync/run-sync.ts';
-import { createApiHandler } from '../functions/api/handler.ts';
 import { startDynalite } from './dynalite.ts';
 import { startReplayServer } from './replay/server.ts';
-import { createLocalServer, type HttpApiHandler } from './server/adapter.ts';
+import { createLocalApi } from './server/local-api.ts';
 import { createProgressReporter, createRunProgress } from './server/progress.ts';
 import { startSyncLoop } from './server/sync-loop.ts';
 
@@ -110,15 +109,9 @@ async function main(): Promise<void> {
     if (level === 'warn' || level === 'error')
       say(`${level}: ${msg} ${JSON.stringify(fields ?? {})}`);
   };
-  // Lambda looks for a new index at most once a minute; here the sync runs in the same
-  // process, so the API should serve what it stores as soon as it is published.
-  const handler = createApiHandler({
+  const { server } = createLocalApi({
     repo,
     log,
-    refreshIntervalMs: 1000,
-  }) as unknown as HttpApiHandler;
-  const server = createLocalServer({
-    handler,
     onResponse: ({ method, path, status, ms }) => {
       if (process.env.LOG_REQUESTS !== '0') say(`${method} ${path} ${status} ${ms} ms`);
     },
