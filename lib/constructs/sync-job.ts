@@ -1,10 +1,12 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { HouseFunction, type TableBinding } from './house-function.ts';
 
@@ -99,6 +101,8 @@ export class SyncJob extends Construct {
       schedule: events.Schedule.expression(`cron(${props.incrementalSyncCron})`),
       targets: [target('incremental')],
     });
+    this.addInitialSync(props.logRetention);
+
     this.fullRule = new events.Rule(this, 'WeeklyFull', {
       description: 'Weekly full sweep: re-reads every study and marks vanished ones stale',
       schedule: events.Schedule.expression(`cron(${props.fullSyncCron})`),
@@ -154,5 +158,52 @@ export class SyncJob extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
     };
+  }
+
+  /**
+   * The first deploy fills the table at once instead of at the next scheduled run: a custom
+   * resource invokes the sync asynchronously with `{ mode: 'full' }` when it is created, and
+   * never again (updates and deletes do nothing). Its function gets its own role (invoke the
+   * sync, write its log group) and a log group with retention, like everything else here.
+   */
+  private addInitialSync(logRetention: logs.RetentionDays): void {
+    const logGroup = new logs.LogGroup(this, 'InitialSyncLogs', {
+      retention: logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new iam.Role(this, 'InitialSyncRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Invokes the study sync once, when the stack is created',
+    });
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteOwnLogs',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
+    new cr.AwsCustomResource(this, 'InitialSync', {
+      onCreate: {
+        service: 'Lambda',
+        action: 'Invoke',
+        parameters: {
+          FunctionName: this.fn.functionName,
+          InvocationType: 'Event',
+          Payload: JSON.stringify({ mode: 'full' }),
+        },
+        physicalResourceId: cr.PhysicalResourceId.of('initial-sync'),
+        outputPaths: ['StatusCode'],
+      },
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({
+          actions: ['lambda:InvokeFunction'],
+          resources: [this.fn.functionArn],
+        }),
+      ]),
+      role,
+      logGroup,
+      installLatestAwsSdk: false,
+      timeout: Duration.minutes(2),
+    });
   }
 }

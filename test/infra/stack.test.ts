@@ -101,11 +101,11 @@ const covers = (pattern: string, action: string) =>
   ).test(action);
 
 describe('Lambda functions (house construct)', () => {
+  const houseFunctions = () => [stack.sync.fn, stack.api.fn].map((fn) => propsOf(logicalId(fn)));
+
   it('both run nodejs22.x on arm64 with active tracing, JSON logs and source maps', () => {
-    const fns = ofType('AWS::Lambda::Function');
-    expect(fns).toHaveLength(2);
-    for (const [, fn] of fns) {
-      expect(fn.Properties).toMatchObject({
+    for (const fn of houseFunctions()) {
+      expect(fn).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         TracingConfig: { Mode: 'Active' },
@@ -117,12 +117,17 @@ describe('Lambda functions (house construct)', () => {
 
   it('each writes to its own log group, every log group keeps the configured retention', () => {
     const groups = ofType('AWS::Logs::LogGroup');
-    expect(groups.length).toBe(3); // two functions + API access logs
+    // two house functions, the initial-sync function, API access logs
+    expect(groups.length).toBe(4);
     for (const [, g] of groups) expect(g.Properties.RetentionInDays).toBe(CONFIG.logRetentionDays);
     const used = ofType('AWS::Lambda::Function').map(
-      ([, fn]) => ((fn.Properties.LoggingConfig as Json).LogGroup as Json).Ref,
+      ([, fn]) =>
+        ((fn.Properties.LoggingConfig as Json | undefined)?.LogGroup as Json | undefined)?.Ref,
     );
-    expect(new Set(used).size).toBe(2);
+    // Every function, the custom-resource one included, names its log group (no implicit,
+    // never-expiring /aws/lambda/… group).
+    expect(used.every((id) => typeof id === 'string')).toBe(true);
+    expect(new Set(used).size).toBe(used.length);
     for (const id of used) expect(resources[id as string]?.Type).toBe('AWS::Logs::LogGroup');
   });
 
@@ -195,6 +200,7 @@ describe('table', () => {
 
 describe('sync', () => {
   const syncId = () => logicalId(stack.sync.fn);
+  const houseIds = () => [stack.sync.fn, stack.api.fn].map((fn) => resources[logicalId(fn)]);
 
   it('runs daily (incremental) and weekly (full) on the configured crons', () => {
     const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
@@ -227,6 +233,35 @@ describe('sync', () => {
     expect([full[2], full[3]]).toEqual(['?', '*']);
     expect(full[4]).toMatch(/^(SUN|MON|TUE|WED|THU|FRI|SAT|[1-7])$/);
     expect(Number(full[1]) * 60 + Number(full[0])).toBeGreaterThanOrEqual(14 * 60);
+  });
+
+  it('starts one full sync, asynchronously, when the stack is created (and only then)', () => {
+    const [[, custom]] = ofType('Custom::AWS') as [[string, Resource]];
+    // The SDK call is a JSON document joined around the function's Ref: rebuild and parse it.
+    const parts = (custom.Properties.Create as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+    const call = JSON.parse(
+      parts.map((p) => (typeof p === 'string' ? p : `<${(p as Json).Ref}>`)).join(''),
+    ) as { service: string; action: string; parameters: Record<string, string> };
+    expect(call).toMatchObject({
+      service: 'Lambda',
+      action: 'Invoke',
+      parameters: { FunctionName: `<${syncId()}>`, InvocationType: 'Event' },
+    });
+    expect(JSON.parse(call.parameters.Payload as string)).toEqual({ mode: 'full' });
+    expect(custom.Properties.Update).toBeUndefined();
+    expect(custom.Properties.Delete).toBeUndefined();
+    expect(custom.Properties.InstallLatestAwsSdk).toBe(false);
+    const others = ofType('AWS::Lambda::Function').filter(([, f]) => !houseIds().includes(f));
+    expect(others).toHaveLength(1);
+    const [, providerFn] = others[0] as [string, Resource];
+    const roleId = ((providerFn.Properties.Role as Json)['Fn::GetAtt'] as string[])[0] as string;
+    const statements = statementsOfRole(roleId);
+    expect(resources[roleId]?.Properties.ManagedPolicyArns).toBeUndefined();
+    expect(actionsOf(statements).sort()).toEqual(
+      ['lambda:InvokeFunction', 'logs:CreateLogStream', 'logs:PutLogEvents'].sort(),
+    );
+    const invoke = statements.find((st) => actionsOf([st]).includes('lambda:InvokeFunction'));
+    expect(invoke?.Resource).toEqual({ 'Fn::GetAtt': [syncId(), 'Arn'] });
   });
 
   it('has reserved concurrency 1, sized timeout/memory and the table/base-url env', () => {
