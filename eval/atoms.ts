@@ -8,7 +8,10 @@
  * so that the score measures understanding, not representation:
  *
  * - stages: coarse groups expand to their sub-groups (`IV` → `IVA`, `IVB`; `I` → `IA1`…`IB`);
- *   setting `metastatic` is stage IV (PROFILE rule 10), so it becomes `IVA` + `IVB`.
+ *   setting `metastatic` is stage IV (PROFILE rule 10), so it becomes `IVA` + `IVB`; setting
+ *   `advanced` is met by stage IV or recurrent disease (rule 10), so it also stands for `IVA`,
+ *   `IVB` and `setting:recurrent` ("locally advanced or metastatic" written as `advanced` alone
+ *   or as `advanced` + stage IV is one fact).
  * - histology: a forbidden list becomes the allowed complement ("non-squamous" under
  *   inclusion and "squamous" under exclusion are the same fact).
  * - biomarkers: fusion-only genes (ALK, ROS1, RET, NTRK1-3, NRG1) drop `:fusion`; knownOnly
@@ -71,28 +74,22 @@ const expandStage = (stage: string): string[] => STAGE_EXPANSION[stage] ?? [stag
  * to converted facts alike, so a label may use the coarse spelling a trial uses ("stage:IV").
  */
 export function normaliseAtom(kind: Kind, atom: string): string[] {
-  const parts = atom.split(':');
-  if (kind === 'stage' && parts.length === 3 && parts[1] === 'stage') {
-    return expandStage(parts[2] ?? '').map((s) => `${parts[0]}:stage:${s}`);
+  const [sign = '', what = '', value = '', ...rest] = atom.split(':');
+  const three = rest.length === 0 && value !== '';
+  if (kind === 'stage' && three && what === 'stage') {
+    return expandStage(value).map((s) => `${sign}:stage:${s}`);
   }
-  if (
-    kind === 'stage' &&
-    parts.length === 3 &&
-    parts[1] === 'setting' &&
-    parts[2] === 'metastatic'
-  ) {
-    return [`${parts[0]}:stage:IVA`, `${parts[0]}:stage:IVB`];
+  if (kind === 'stage' && three && what === 'setting' && value === 'metastatic') {
+    return [`${sign}:stage:IVA`, `${sign}:stage:IVB`];
   }
-  if (kind === 'biomarker' && parts.length === 3 && parts[2] === 'fusion') {
-    if (FUSION_ONLY_GENES.has(parts[1] ?? '')) return [`${parts[0]}:${parts[1]}`];
+  if (kind === 'stage' && three && what === 'setting' && value === 'advanced') {
+    return [atom, `${sign}:stage:IVA`, `${sign}:stage:IVB`, `${sign}:setting:recurrent`];
   }
-  if (
-    kind === 'biomarker' &&
-    parts.length === 3 &&
-    parts[1] === 'ERBB2' &&
-    parts[2] === 'mutation'
-  ) {
-    return [atom, `${parts[0]}:ERBB2:exon20ins`];
+  if (kind === 'biomarker' && three && value === 'fusion' && FUSION_ONLY_GENES.has(what)) {
+    return [`${sign}:${what}`];
+  }
+  if (kind === 'biomarker' && three && what === 'ERBB2' && value === 'mutation') {
+    return [atom, `${sign}:ERBB2:exon20ins`];
   }
   if (kind === 'prior_therapy' && atom === 'max_lines:0') return ['require:naive'];
   return [atom];

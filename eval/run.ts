@@ -148,6 +148,7 @@ async function run(labels: Label[]): Promise<number> {
   const disagreements: string[] = [];
   let absent = 0;
   const failures: string[] = [];
+  const examples = { n: 0, agree: 0 };
   for (const label of labels) {
     const entry = entries.get(label.nctId);
     if (!entry) continue;
@@ -165,6 +166,10 @@ async function run(labels: Label[]): Promise<number> {
       const got: Verdict = out.verdict ?? 'excluded';
       if (!out.verdict) absent += 1;
       scored.push({ expected: c.expected, got });
+      if (c.source?.startsWith('EXAMPLES.md')) {
+        examples.n += 1;
+        if (got === c.expected) examples.agree += 1;
+      }
       if (got !== c.expected) {
         disagreements.push(
           `  ${label.nctId} #${i} expected ${c.expected}, got ${got}\n      label:   ${c.reason}\n      matcher: ${out.deciding}`,
@@ -179,6 +184,7 @@ async function run(labels: Label[]): Promise<number> {
   console.log(`  excluded precision: ${fmt(s.excludedPrecision)}   (target ≥ 0.95)`);
   console.log(`  excluded recall:    ${fmt(s.excludedRecall)}   (target ≥ 0.90)`);
   console.log(`  agreement (3-way):  ${fmt(s.agreement)}   (target ≥ 0.85)`);
+  console.log(`  EXAMPLES.md profiles agreed: ${examples.agree}/${examples.n}`);
   console.log('\n  confusion (rows: label, columns: matcher)');
   console.log(`  ${padEnd('', 10)}${VERDICTS.map((v) => pad(v, 10)).join('')}`);
   for (const e of VERDICTS) {

@@ -153,7 +153,34 @@ describe('factsToAtoms', () => {
       'forbid:stage:IA3',
       'forbid:stage:IB',
       'require:setting:advanced',
+      'require:setting:recurrent',
       'require:stage:IIIB',
+      'require:stage:IVA',
+      'require:stage:IVB',
+    ]);
+  });
+
+  it('reads "advanced" as met by stage IV or recurrence, so both spellings give one set', () => {
+    const alone = atomsOf(
+      [{ kind: 'stage', effect: 'require', evidence: inc, stages: [], settings: ['advanced'] }],
+      'stage',
+    );
+    const spelledOut = atomsOf(
+      [
+        {
+          kind: 'stage',
+          effect: 'require',
+          evidence: inc,
+          stages: ['IV'],
+          settings: ['advanced', 'metastatic', 'recurrent'],
+        },
+      ],
+      'stage',
+    );
+    expect(alone).toEqual(spelledOut);
+    expect(alone).toEqual([
+      'require:setting:advanced',
+      'require:setting:recurrent',
       'require:stage:IVA',
       'require:stage:IVB',
     ]);
