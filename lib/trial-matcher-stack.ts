@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { configFromContext, parseConfig, type TrialMatcherConfig } from './config.ts';
@@ -6,6 +6,8 @@ import { AlarmTopic } from './constructs/alarm-topic.ts';
 import { MatchApi } from './constructs/match-api.ts';
 import { SyncJob } from './constructs/sync-job.ts';
 import { TrialTable } from './constructs/trial-table.ts';
+
+export const COST_TAG = { key: 'application', value: 'nsclc-trial-matcher' } as const;
 
 export interface TrialMatcherStackProps extends StackProps {
   /** Overrides for the configuration; anything not given is read from CDK context. */
@@ -30,6 +32,8 @@ export class TrialMatcherStack extends Stack {
     this.config = props.config ? parseConfig({ ...fromContext, ...props.config }) : fromContext;
     const config = this.config;
     const logRetention = config.logRetentionDays as logs.RetentionDays;
+    // One tag on everything, so the service's cost shows as one line in Cost Explorer.
+    Tags.of(this).add(COST_TAG.key, COST_TAG.value);
 
     this.table = new TrialTable(this, 'Trials');
 

@@ -13,7 +13,7 @@ import { createTable } from '#store/table.ts';
 import { PROJECT_ROOT, TABLE_ACTIONS } from '../../lib/constructs/house-function.ts';
 import { ACCESS_LOG_FIELDS, POSTAL_DATA } from '../../lib/constructs/match-api.ts';
 import { SYNC_SUCCESS_METRIC } from '../../lib/constructs/sync-job.ts';
-import { TrialMatcherStack } from '../../lib/trial-matcher-stack.ts';
+import { COST_TAG, TrialMatcherStack } from '../../lib/trial-matcher-stack.ts';
 
 type Json = Record<string, unknown>;
 type Resource = {
@@ -499,5 +499,24 @@ describe('alarms', () => {
       Dimensions: apiDim,
       ExtendedStatistic: 'p95',
     });
+  });
+});
+
+describe('cost allocation', () => {
+  it('tags the table, functions, API, queue and topic with the application tag', () => {
+    const tag = { Key: COST_TAG.key, Value: COST_TAG.value };
+    for (const type of [
+      'AWS::Lambda::Function',
+      'AWS::SQS::Queue',
+      'AWS::SNS::Topic',
+      'AWS::Logs::LogGroup',
+    ]) {
+      for (const [id, r] of ofType(type))
+        expect(r.Properties.Tags, `${type} ${id}`).toContainEqual(tag);
+    }
+    const [, table] = ofType('AWS::DynamoDB::GlobalTable')[0] as [string, Resource];
+    expect((table.Properties.Replicas as Json[])[0]?.Tags).toContainEqual(tag);
+    const [, api] = ofType('AWS::ApiGatewayV2::Api')[0] as [string, Resource];
+    expect(api.Properties.Tags).toMatchObject({ [COST_TAG.key]: COST_TAG.value });
   });
 });
