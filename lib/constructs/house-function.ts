@@ -148,7 +148,7 @@ export class HouseFunction extends nodejs.NodejsFunction {
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
-        'Pinned to nodejs22.x on purpose: the bundle targets node22 and the project is built and tested on the Node 22 line; a newer runtime is a deliberate, tested upgrade, not an automatic one.',
+        'Pinned to nodejs22.x on purpose: it is the runtime the project targets (esbuild target node22, supported by Lambda into 2027); moving to a newer runtime is a deliberate, tested upgrade, not an automatic one.',
     });
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

@@ -406,6 +406,19 @@ describe('IAM least privilege', () => {
     }
   });
 
+  it('Resource "*" appears only in the X-Ray statements (the acknowledged IAM5 finding)', () => {
+    for (const [id] of ofType('AWS::IAM::Role')) {
+      for (const st of statementsOfRole(id)) {
+        if (JSON.stringify(st.Resource).includes('"*"') || st.Resource === '*') {
+          expect(
+            actionsOf([st]).every((a) => a.startsWith('xray:')),
+            id,
+          ).toBe(true);
+        }
+      }
+    }
+  });
+
   it('no role gets a service-wide wildcard action', () => {
     for (const [id] of ofType('AWS::IAM::Role')) {
       for (const action of actionsOf(statementsOfRole(id)))
