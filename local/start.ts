@@ -159,7 +159,12 @@ async function main(): Promise<void> {
           });
           return summarise(summary);
         },
-        onStart: () => progress.start(`sync from ${replay ? 'replay' : baseUrl}`),
+        onStart: () => {
+          say(
+            `Sync from ${replay ? `the replay of ${options.replayDir}` : baseUrl} (the API answers meanwhile)`,
+          );
+          progress.start('sync');
+        },
         onDone: (summary) => progress.finish(summary),
         onError: (error) => {
           progress.finish(`failed: ${(error as Error).message ?? String(error)}`);

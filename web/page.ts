@@ -144,7 +144,7 @@ fieldset fieldset legend{font-weight:600;padding:0;margin-bottom:.2rem}
 input,select,button{font:inherit}
 input[type=text],input[type=number],select{width:100%;padding:.45rem .5rem;border:1px solid #767676;border-radius:.35rem;background:#fff;color:var(--ink)}
 input[type=radio],input[type=checkbox]{width:1.1rem;height:1.1rem}
-:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}
+:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px;box-shadow:0 0 0 5px #ffbf47}
 button{cursor:pointer;border-radius:.4rem;border:1px solid var(--accent);background:#fff;color:var(--accent);padding:.45rem .8rem}
 button.primary{background:var(--accent);color:#fff;font-weight:700;padding:.65rem 1.4rem}
 .row{border:1px dashed var(--line);border-radius:.4rem;padding:.6rem;margin:.5rem 0}

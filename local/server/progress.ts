@@ -11,7 +11,7 @@ export interface SyncProgress {
   totalCount?: number | undefined;
   /** Share of the run done (0–1), when the caller knows better than studies / totalCount. */
   fraction?: number | undefined;
-  /** Where the run is, e.g. "query 2 of 5". */
+  /** Where the run is, e.g. "query 2/5". */
   detail?: string | undefined;
 }
 
@@ -120,7 +120,7 @@ export function createProgressReporter(options: ProgressOptions): ProgressReport
     const columns = stream.columns ?? 80;
     const prefix = `${label}: `;
     const text = describeProgress(progress, now() - startedAt, {
-      barWidth: columns >= 100 ? 30 : 16,
+      barWidth: columns >= 100 ? 30 : 10,
     });
     const line = prefix + text;
     return line.length >= columns ? line.slice(0, columns - 1) : line;
@@ -212,7 +212,7 @@ export function createRunProgress(): (p: RunProgressInput) => SyncProgress {
       pages: p.pages,
       studies: p.studies,
       fraction: Math.min(1, (p.queryIndex + inQuery) / queries),
-      detail: queries > 1 ? `query ${p.queryIndex + 1} of ${queries}` : undefined,
+      detail: queries > 1 ? `query ${p.queryIndex + 1}/${queries}` : undefined,
     };
   };
 }

@@ -107,8 +107,8 @@ describe('npm start (local/start.ts) as a process', () => {
       () => `the sync did not finish:\n${s.output()}`,
     );
     expect(after.status).toBe('ok');
-    expect(s.output()).toMatch(/sync from http:\/\/127\.0\.0\.1:\d+\/api\/v2: started/);
-    expect(s.output()).toMatch(/: done: full sync: \d+ pages, \d+ studies .*; 3 trials stored/);
+    expect(s.output()).toMatch(/Sync from http:\/\/127\.0\.0\.1:\d+\/api\/v2 .*\nsync: started/);
+    expect(s.output()).toMatch(/sync: done: full sync: \d+ pages, \d+ studies .*; 3 trials stored/);
     expect(s.output()).not.toContain('\x1b[');
 
     expect(await stop(s)).toBe(0);

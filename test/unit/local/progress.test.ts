@@ -88,13 +88,13 @@ describe('reporter', () => {
 describe('progress over several queries', () => {
   it('uses the share of the whole run for the bar and the ETA', () => {
     const text = describeProgress(
-      { pages: 3, studies: 900, fraction: 0.75, detail: 'query 4 of 4' },
+      { pages: 3, studies: 900, fraction: 0.75, detail: 'query 4/4' },
       30_000,
       {
         barWidth: 4,
       },
     );
-    expect(text).toBe('[###-] 75% · query 4 of 4 · 3 pages · 900 studies · ETA 0:10');
+    expect(text).toBe('[###-] 75% · query 4/4 · 3 pages · 900 studies · ETA 0:10');
   });
 });
 
@@ -105,7 +105,7 @@ describe('createRunProgress', () => {
       share({ queryIndex: 0, queries: 2, pages: 1, studies: 500, totalCount: 1000 }),
     ).toMatchObject({
       fraction: 0.25,
-      detail: 'query 1 of 2',
+      detail: 'query 1/2',
     });
     expect(
       share({ queryIndex: 0, queries: 2, pages: 2, studies: 1000, totalCount: 1000 }).fraction,
