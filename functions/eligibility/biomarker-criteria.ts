@@ -7,7 +7,7 @@
 import { ALTERATION_PATTERNS, GENE_PATTERNS } from '#vocabulary/biomarkers.ts';
 import type { Alteration, Gene } from '#vocabulary/codes.ts';
 import type { BiomarkerRef, Effect, Section } from './facts.ts';
-import { isPermission, stripPermissions } from './text.ts';
+import { isPermission } from './text.ts';
 
 export const EGFR_SENSITIZING: BiomarkerRef[] = [
   { gene: 'EGFR', alteration: 'exon19del' },
@@ -33,6 +33,13 @@ export const ACTIONABLE_FIRST_LINE: BiomarkerRef[] = [
   { gene: 'NTRK3' },
 ];
 
+const GENE_PATTERNS_G = GENE_PATTERNS.filter((g) => g.gene !== 'PD-L1' && g.gene !== 'TMB').map(
+  (g) => ({
+    gene: g.gene,
+    re: new RegExp(g.pattern.source, 'g'),
+  }),
+);
+
 interface GeneHit {
   gene: Gene;
   start: number;
@@ -44,9 +51,7 @@ const FUSION_GENES: readonly Gene[] = ['ALK', 'ROS1', 'RET', 'NTRK1', 'NTRK2', '
 /** Gene mentions with positions, de-duplicated by position, in order. */
 export function geneHits(folded: string): GeneHit[] {
   const hits: GeneHit[] = [];
-  for (const { gene, pattern } of GENE_PATTERNS) {
-    if (gene === 'PD-L1' || gene === 'TMB') continue;
-    const re = new RegExp(pattern.source, 'g');
+  for (const { gene, re } of GENE_PATTERNS_G) {
     for (const m of folded.matchAll(re)) {
       hits.push({ gene, start: m.index ?? 0, end: (m.index ?? 0) + m[0].length });
     }
@@ -249,16 +254,20 @@ function clauses(folded: string): string[] {
     .filter(Boolean);
 }
 
+/** Words without which an item names no biomarker (a cheap gate before the gene scan). */
+const BIOMARKER_GATE =
+  /egfr|alk\b|ros|raf|ras\b|k-ras|met|ret\b|trk|her|erbb|nrg|neuregulin|pd-?l|tmb|stk11|lkb1|keap1|fgfr|pik3|p53|msi|mmr|driver|actionable|targetable|druggable|oncogen|genomic|l858|t790|c797|g719|l861|s768|ex(?:on)?[\s-]?(?:19|20|14)|del|g12|v600|wild|anaplastic|epidermal|mutation|ihc|amplif|fusion|rearrang|status|tested/;
+
 export function biomarkersInItem(
   folded: string,
   section: Section,
   parentFolded?: string,
 ): BiomarkerItemResult {
   const result: BiomarkerItemResult = { biomarkers: [], tested: [] };
-  const core = stripPermissions(folded);
+  if (!BIOMARKER_GATE.test(folded)) return result;
   const noPermissionParens = folded.replace(/\([^()]*\)/g, (p) => (isPermission(p) ? ' ' : p));
   for (const clause of clauses(noPermissionParens)) {
-    if (isPermission(clause) && !core.includes(clause.slice(0, 20))) continue;
+    if (isPermission(clause)) continue;
     // "Participants with unknown EGFR, ALK, or ROS-1 status are excluded" / "must have known PD-L1".
     const testedGenes = testedIn(clause, section);
     if (testedGenes) {

@@ -87,6 +87,7 @@ export function labelsIn(text: string): string[] {
  * "Cohort 2 only：", "For Part A:", "Part A"), return the labels and the prefix.
  */
 export function labelPrefix(text: string): { labels: string[]; prefix: string } | undefined {
+  if (!LABEL_GATE.test(text)) return undefined;
   const folded = fold(text).trim();
   const m =
     /^\(?\s*((?:(?:for|in|only for|applicable to|applies to)\s+)?(?:participants\s+in\s+|patients\s+in\s+)?(?:the\s+)?(?:safety\s+lead-in\s+)?(?:(?:cohorts?|parts?|arms?|groups?|modules?|sub-?stud(?:y|ies))\s+[a-z0-9]{1,3}(?:\s*(?:,|and|or|&|\/|to|through|-)\s*(?:(?:safety\s+lead-in\s+)?(?:cohorts?|parts?|arms?|groups?)\s+)?[a-z0-9]{1,3})*|dose[- ](?:escalation|expansion)(?:\s+(?:part|phase|cohorts?))?)(?:\s+only)?)\s*(?:[:)]|\s-\s|\s–\s|$|\s(?=only\b))/i.exec(
@@ -100,6 +101,9 @@ export function labelPrefix(text: string): { labels: string[]; prefix: string } 
     prefix: text.slice(0, Math.min(text.length, m[0].length)).replace(/[\s:：)\-–]+$/, ''),
   };
 }
+
+const LABEL_GATE =
+  /^\W{0,3}(?:for |in |only |applicable |applies |participants |patients |the |safety )*(?:cohort|part|arm|group|module|sub-?stud|substud|dose)/i;
 
 interface Line {
   indent: number;

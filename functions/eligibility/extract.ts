@@ -29,6 +29,8 @@ const THERAPY_PHRASE_FOR_SETTING =
   /\b(?:for|in)\s+(?:the\s+)?(?:treatment of\s+)?(?:their\s+)?(?:locally[- ]advanced|advanced|metastatic|recurrent|stage iv|unresectable)[^.;,]*?(?:disease|nsclc|cancer|setting|lung cancer)\b/g;
 const NOT_STAGE_ITEM =
   /\bmeasurable\b|\blife expectancy\b|\brecist\b|\bbiops|\btissue\b|\bsample|\bspecimen|\bbrain|\bcns\b|\bcentral nervous|\bleptomening|\bmetastases\b(?![^.;]*\b(?:nsclc|lung cancer|disease)\b)|\bwithin \d+|\bradiotherapy to\b|\bpalliative/;
+const STAGE_GATE =
+  /stage|advanced|metasta|recurr|relaps|resect|operable|curative|definitive|radical|early|surg|late|incurable|chemoradi|adjuvant|m1/;
 const DISEASE_WORDS =
   /\bnsclc\b|\bnon[- ]?small|\blung\b|\bcancer\b|\bcarcinoma\b|\bdisease\b|\btumou?r|\bstage\b|\bmalignan|\bsetting\b|\bcandidate|\bsuitable|\bamenable|\beligible for\b|\bresect/;
 
@@ -64,7 +66,12 @@ function classifyItem(item: CriteriaItem, parent: CriteriaItem | undefined): Dra
   }
 
   // Stage / setting (inclusion only: exclusions of stage are rare and worded many ways).
-  if (section === 'inclusion' && DISEASE_WORDS.test(f) && !NOT_STAGE_ITEM.test(f)) {
+  if (
+    section === 'inclusion' &&
+    STAGE_GATE.test(f) &&
+    DISEASE_WORDS.test(f) &&
+    !NOT_STAGE_ITEM.test(f)
+  ) {
     const therapyItem =
       /\bprior\b|\bprevious|\breceived\b|\btreated with\b|\bprogress|\bregimen|\blines?\b|\bfailed\b|\bchemotherapy\b|\btki\b/.test(
         f,

@@ -9,32 +9,54 @@ export function unescapeMarkdown(text: string): string {
  * Lower-cased text with unicode comparison signs, dashes, full-width punctuation and odd
  * spaces folded, for pattern matching only (quotes keep the original words).
  */
+const FOLD_MAP: Record<string, string> = {
+  '：': ':',
+  '，': ',',
+  '。': '.',
+  '；': ';',
+  '（': '(',
+  '）': ')',
+  '≥': '>=',
+  '⩾': '>=',
+  '≤': '<=',
+  '⩽': '<=',
+  '\u2018': "'",
+  '\u2019': "'",
+  '\u201c': '"',
+  '\u201d': '"',
+  ⅰ: 'i',
+  ⅱ: 'ii',
+  ⅲ: 'iii',
+  ⅳ: 'iv',
+  ï: 'i',
+  é: 'e',
+};
+const FOLD_RE =
+  /[\u00a0\u2000-\u200b\u3000]|[\u2010-\u2015\u2212]|[：，。；（）≥⩾≤⩽\u2018\u2019\u201c\u201dⅰⅱⅲⅳïé]|=>|=</g;
+
 export function fold(text: string): string {
   return text
     .toLowerCase()
-    .replace(/[\u00a0\u2000-\u200b\u3000]/g, ' ')
-    .replace(/[\u2010-\u2015\u2212]/g, '-')
-    .replace(/：/g, ':')
-    .replace(/，/g, ',')
-    .replace(/。/g, '.')
-    .replace(/；/g, ';')
-    .replace(/（/g, '(')
-    .replace(/）/g, ')')
-    .replace(/≥|⩾|=>/g, '>=')
-    .replace(/≤|⩽|=</g, '<=')
-    .replace(/[\u2018\u2019]/g, "'")
-    .replace(/[\u201c\u201d]/g, '"')
-    .replace(/ⅰ/g, 'i')
-    .replace(/ⅱ/g, 'ii')
-    .replace(/ⅲ/g, 'iii')
-    .replace(/ⅳ/g, 'iv')
-    .replace(/ï/g, 'i')
-    .replace(/é/g, 'e')
+    .replace(FOLD_RE, (c) => {
+      if (c === '=>') return '>=';
+      if (c === '=<') return '<=';
+      const mapped = FOLD_MAP[c];
+      if (mapped !== undefined) return mapped;
+      return /[\u2010-\u2015\u2212]/.test(c) ? '-' : ' ';
+    })
     .replace(
       /\b(braf|kras|egfr|her2|erbb2|met|alk|ros1)(v600|g12|g13|l858|t790|c797|ex\d|exon)/g,
       '$1 $2',
     )
     .replace(/\s+/g, ' ');
+}
+
+/** Split folded text into sentences (keeps decimals such as "1.5" and "e.g." together). */
+export function sentences(folded: string): string[] {
+  return folded
+    .split(/(?<!\b(?:e\.g|i\.e|vs|no|approx|dr|etc|incl|ca))(?<!\d)[.;](?=\s|$)|\n/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }
 
 const PERMISSION =
@@ -56,12 +78,4 @@ export function stripPermissions(folded: string): string {
   return sentences(noParens)
     .filter((s) => !isPermission(s))
     .join('. ');
-}
-
-/** Split folded text into sentences (keeps decimals such as "1.5" and "e.g." together). */
-export function sentences(folded: string): string[] {
-  return folded
-    .split(/(?<!\b(?:e\.g|i\.e|vs|no|approx|dr|etc|incl|ca))(?<!\d)[.;](?=\s|$)|\n/)
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
 }

@@ -10,20 +10,20 @@ import { DRUG_NAMES, type DrugEntry, THERAPY_CLASS_PHRASES } from '#vocabulary/d
 import type { Effect, Section, TherapyRef } from './facts.ts';
 import { isPermission } from './text.ts';
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const NAME_TO_ENTRY = new Map<string, DrugEntry>();
+/** Compact keys ("amg510", "mk3475") → entry; the text is scanned word by word against it. */
+const COMPACT_TO_ENTRY = new Map<string, DrugEntry>();
+let longestName = 1;
 for (const { name, entry } of DRUG_NAMES) {
   const key = name.toLowerCase().replace(/[\s-]+/g, ' ');
   if (!NAME_TO_ENTRY.has(key)) NAME_TO_ENTRY.set(key, entry);
+  const compact = key.replace(/[^a-z0-9]/g, '');
+  if (compact.length >= 4 && !COMPACT_TO_ENTRY.has(compact)) COMPACT_TO_ENTRY.set(compact, entry);
+  longestName = Math.max(longestName, (key.match(/[a-z0-9]+/g) ?? []).length);
 }
-const DRUG_RE = new RegExp(
-  `(?<![a-z0-9])(${[...NAME_TO_ENTRY.keys()]
-    .filter((k) => k.length >= 3)
-    .sort((a, b) => b.length - a.length)
-    .map((k) => escapeRe(k).replace(/ /g, '[\\s-]?'))
-    .join('|')})(?![a-z0-9])`,
-  'g',
-);
+const CLASS_PATTERNS = THERAPY_CLASS_PHRASES.filter(
+  (p) => p.class !== 'radiotherapy' && p.class !== 'surgery',
+).map((p) => ({ class: p.class, re: new RegExp(p.pattern.source, 'g') }));
 
 interface Mention {
   ref: TherapyRef;
@@ -34,31 +34,36 @@ interface Mention {
 /** Drugs and therapy classes named in folded text, in order of appearance. */
 export function therapyMentions(text: string): Mention[] {
   const out: Mention[] = [];
-  for (const m of text.matchAll(DRUG_RE)) {
-    const key = (m[1] ?? '').replace(/[\s-]+/g, ' ');
-    let entry = NAME_TO_ENTRY.get(key);
-    if (!entry) {
-      for (const [k, e] of NAME_TO_ENTRY)
-        if (k.replace(/ /g, '') === key.replace(/ /g, '')) entry = e;
+  const words = [...text.matchAll(/[a-z0-9]+/g)];
+  for (let i = 0; i < words.length; i++) {
+    let key = '';
+    let found: { entry: DrugEntry; end: number } | undefined;
+    for (let n = 0; n < longestName && i + n < words.length; n++) {
+      const w = words[i + n] as RegExpExecArray;
+      if (n > 0) {
+        const gap = text.slice(
+          (words[i + n - 1]?.index ?? 0) + (words[i + n - 1]?.[0].length ?? 0),
+          w.index,
+        );
+        if (!/^[\s-]?$/.test(gap)) break;
+      }
+      key += w[0];
+      const entry = COMPACT_TO_ENTRY.get(key);
+      if (entry) found = { entry, end: (w.index ?? 0) + w[0].length };
     }
-    if (entry)
-      out.push({
-        ref: { drug: entry.drug },
-        start: m.index ?? 0,
-        end: (m.index ?? 0) + m[0].length,
-      });
+    if (found) {
+      const start = words[i]?.index ?? 0;
+      out.push({ ref: { drug: found.entry.drug }, start, end: found.end });
+      while (i + 1 < words.length && (words[i + 1]?.index ?? 0) < found.end) i++;
+    }
   }
-  for (const { pattern, class: cls } of THERAPY_CLASS_PHRASES) {
-    if (cls === 'radiotherapy' || cls === 'surgery') continue;
-    const re = new RegExp(pattern.source, 'g');
+  for (const { re, class: cls } of CLASS_PATTERNS) {
+    re.lastIndex = 0;
     for (const m of text.matchAll(re)) {
       const start = m.index ?? 0;
       const end = start + m[0].length;
       // A more specific class already covers this span ("3rd-gen EGFR TKI" vs "EGFR TKI").
       if (out.some((o) => o.ref.class && o.start <= start && o.end >= end)) continue;
-      if (out.some((o) => o.ref.class && start <= o.start && end >= o.end && o.ref.class !== cls)) {
-        // keep both only when the new one is not just a wider spelling of the same mention
-      }
       out.push({ ref: { class: cls }, start, end });
     }
   }
@@ -183,7 +188,12 @@ function settingsOf(text: string): 'any' | 'advanced' {
 const NAIVE_RE =
   /\btreatment[- ]na[iï]ve\b|\btherapy[- ]na[iï]ve\b|\bsystemic(?: therapy| treatment)?[- ]na[iï]ve\b|\bpreviously untreated\b|\buntreated (?:for )?(?:locally advanced|advanced|metastatic|stage|recurrent|nsclc)|\bno (?:prior|previous) (?:systemic |anti-?cancer |anti-?tumou?r |first-line )*(?:therapy|treatment|regimen)s?\b|\bnot (?:have )?(?:previously )?received (?:any )?(?:prior |previous )?(?:systemic |anti-?cancer |anti-?tumou?r )*(?:therapy|treatment)\b|\bha(?:ve|s|d)(?:n't| not| never)(?: previously)? (?:accepted|received|had|been treated with) (?:any )?(?:prior |previous )?(?:systemic |anti-?cancer |anti-?tumou?r )*(?:therapy|treatment)|\bnever (?:been )?(?:received|treated with) (?:any )?systemic|\bwithout (?:any )?(?:prior|previous) (?:systemic )?(?:therapy|treatment)|\bna[iï]ve to (?:systemic|any)|\bfirst[- ]line (?:treatment|therapy|setting)\b(?! with\b)|\b1l\b|\bfrontline\b/;
 
+/** Words without which an item cannot state a prior-therapy rule (a cheap gate). */
+const THERAPY_GATE =
+  /prior|previous|receiv|treat|therap|regimen|\blines?\b|exposure|exposed|na[iï]ve|progress|fail|refractory|resistan|inhibitor|tki|chemo|first-line|1l\b|frontline/;
+
 export function therapyInItem(folded: string, section: Section): TherapyItemFinding[] {
+  if (!THERAPY_GATE.test(folded)) return [];
   const out: TherapyItemFinding[] = [];
   const text = folded.replace(/\([^()]*\)/g, (p) => (isPermission(p) ? ' ' : p));
   const lines = linesIn(text, section);
