@@ -376,7 +376,19 @@ function problemList(body){
   if(!out.length&&err.message)out.push(err.message);
   return out;
 }
-function render(body,onco,hasLocation){
+function describeRequest(req){
+  var out=[];var d=req.diagnosis;
+  var dx=[d.histology&&d.histology.replace('_',' '),d.stage&&'stage '+d.stage,d.recurrent===true?'recurrent':d.recurrent===false?'not recurrent':'',d.resected===true?'resected':''].filter(Boolean);
+  out.push('Diagnosis: non-small cell lung cancer'+(dx.length?', '+dx.join(', '):''));
+  if(req.biomarkers)out.push('Tumour tests: '+req.biomarkers.map(function(b){return b.gene==='PD-L1'?'PD-L1 TPS '+b.tps+'%':b.gene+' '+(b.alteration||'')+(b.status==='negative'?' not found':b.alteration?'':' found');}).join('; '));
+  if(req.priorTherapies)out.push('Treatments: '+(req.priorTherapies.length?req.priorTherapies.map(function(t){var x=[t.line?'line '+t.line:'',t.setting||'',t.progressed===true?'cancer grew on it':t.progressed===false?'no growth on it':''].filter(Boolean);return (t.drug||String(t['class']).replace(/_/g,' '))+(x.length?' ('+x.join(', ')+')':'');}).join('; '):'none yet'));
+  if(req.brainMetastases)out.push('Brain metastases: '+req.brainMetastases.replace(/_/g,' '));
+  if(req.ecog!==undefined)out.push('ECOG performance status: '+req.ecog);
+  if(req.age!==undefined)out.push('Age: '+req.age);
+  if(req.location)out.push('Near ZIP '+req.location.postalCode+(req.location.maxDistanceKm?', within '+req.location.maxDistanceKm+' km':''));
+  return out;
+}
+function render(body,onco,hasLocation,req){
   var list=body.results||[];
   var counts={eligible:0,possible:0,excluded:0};
   list.forEach(function(r){counts[r.verdict]=(counts[r.verdict]||0)+1;});
@@ -387,6 +399,7 @@ function render(body,onco,hasLocation){
   var oncoText=onco?' '+counts.excluded+' excluded trial'+(counts.excluded===1?'':'s')+' shown with the reasons.':'';
   var synced=body.dataSyncedAt?'Trial data from ClinicalTrials.gov, last refreshed '+dateText(body.dataSyncedAt)+'.':'';
   var nodes=[el('h2',{id:'results-heading',className:'no-print',tabindex:'-1',text:'Results'}),el('p',{className:'summary'},[summary,oncoText?el('span',{className:'no-print',text:oncoText}):null]),synced?el('p',{className:'hint no-print',text:synced}):null];
+  nodes.push(el('div',{className:'print-only'},[el('h2',{text:'What I entered'}),el('ul',null,describeRequest(req).map(function(t){return el('li',{text:t});}))]));
   if(notes.length)nodes.push(el('div',{className:'hint'},[el('h3',{text:'How we read what you entered'}),el('ul',null,notes.map(function(n){return el('li',{text:n.message});}))]));
   if(list.length<shown)nodes.push(el('p',{className:'hint',text:'Showing the first '+list.length+'.'}));
   if(shown>0)nodes.push(el('div',{className:'actions no-print'},[el('button',{type:'button',id:'print',text:'Print trials to discuss with my doctor'})]));
@@ -402,16 +415,16 @@ form.addEventListener('submit',function(ev){
   errorsEl.hidden=true;
   var req=buildRequest();
   var onco=req.options.includeExcluded;
-  var btn=document.getElementById('submit');btn.disabled=true;
+  var btn=document.getElementById('submit');btn.disabled=true;results.setAttribute('aria-busy','true');
   statusEl.textContent='Searching\u2026';
   fetch('v1/match',{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify(req),credentials:'same-origin',cache:'no-store',referrerPolicy:'no-referrer'})
     .then(function(res){return res.text().then(function(t){var b=null;try{b=JSON.parse(t);}catch(e){}return {ok:res.ok,status:res.status,body:b};});})
     .then(function(r){
       if(!r.ok){statusEl.textContent='The search could not be run.';showErrors(r.status>=500?'Something went wrong on our side. Please try again.':'Please check what you entered',problemList(r.body));return;}
-      render(r.body||{},onco,!!req.location);
+      render(r.body||{},onco,!!req.location,req);
     })
     .catch(function(){statusEl.textContent='The search could not be run.';showErrors('The service could not be reached. Check your connection and try again.',[]);})
-    .then(function(){btn.disabled=false;});
+    .then(function(){btn.disabled=false;results.removeAttribute('aria-busy');});
 });
 ['onco','closed'].forEach(function(id){document.getElementById(id).addEventListener('change',function(){
   if(results.children.length)form.requestSubmit();

@@ -180,6 +180,9 @@ describe.skipIf(!existsSync(CHROMIUM))(
         true,
       );
       await expect(
+        page.locator('.print-only', { hasText: 'What I entered' }).textContent(),
+      ).resolves.toContain('Diagnosis: non-small cell lung cancer');
+      await expect(
         page.locator('article[data-nct="NCT00000002"] .print-only').textContent(),
       ).resolves.toContain('PD-L1 TPS');
       await page.screenshot({ path: join(ARTIFACTS, 'page-print.png'), fullPage: true });
