@@ -6,7 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpEvent } from '#http/event-builder.ts';
 import type { StudyRepository } from '#store/types.ts';
-import { createApiHandler } from '../../functions/api/handler.ts';
+import { createApiHandler, handler } from '../../functions/api/handler.ts';
+import {
+  errorResponseSchema,
+  healthResponseSchema,
+  trialDetailResponseSchema,
+} from '../../functions/api/schemas.ts';
 import { type ApiHarness, startApi } from '../fixtures/api/harness.ts';
 import { FIXTURE_TRIALS } from '../fixtures/api/trials.ts';
 
@@ -229,6 +234,8 @@ describe('headers', () => {
     expect(res.headers['content-type']).toMatch(/^(application\/json|text\/html); charset=utf-8$/);
     expect(res.headers['access-control-allow-origin']).toBe(ORIGIN);
     if (res.json) expect(res.json.dataSyncedAt).toBe(SYNCED_AT);
+    if (res.statusCode >= 400)
+      expect(errorResponseSchema.safeParse(res.json).error).toBeUndefined();
   });
 
   it('the page gets its own CSP, hashing its inline script, and is HTML', async () => {
@@ -285,6 +292,7 @@ describe('health, trial detail, OpenAPI', () => {
   it('GET /health: freshness, counts, index', async () => {
     const res = await h.call({ method: 'GET', path: '/health' });
     expect(res.statusCode).toBe(200);
+    expect(healthResponseSchema.safeParse(res.json).success).toBe(true);
     expect(res.json).toMatchObject({
       status: 'ok',
       lastSuccessAt: SYNCED_AT,
@@ -315,6 +323,7 @@ describe('health, trial detail, OpenAPI', () => {
     const res = await h.call({ method: 'GET', path: '/v1/trials/NCT99000001' });
     expect(res.statusCode).toBe(200);
     const t = res.json;
+    expect(trialDetailResponseSchema.safeParse(t).error).toBeUndefined();
     expect(t.title).toBe('Synthetic EGFR-mutant metastatic NSCLC study');
     expect(t.status).toBe('RECRUITING');
     expect(t.phases).toEqual(['PHASE2']);
@@ -372,6 +381,27 @@ describe('health, trial detail, OpenAPI', () => {
     const { dataSyncedAt: _a, ...first } = doc;
     const { dataSyncedAt: _b, ...second } = JSON.parse(again.body);
     expect(second).toEqual(first);
+  });
+});
+
+describe('the Lambda entry point', () => {
+  it('builds its repository from TABLE_NAME and DYNAMODB_ENDPOINT', async () => {
+    const saved = { t: process.env.TABLE_NAME, e: process.env.DYNAMODB_ENDPOINT };
+    process.env.TABLE_NAME = h.tableName;
+    process.env.DYNAMODB_ENDPOINT = h.endpoint;
+    try {
+      const res = await handler(buildHttpEvent({ method: 'GET', path: '/v1/trials/NCT99000003' }));
+      expect(res.statusCode).toBe(200);
+      expect(JSON.parse(res.body).title).toBe('Synthetic KRAS G12C inhibitor study');
+    } finally {
+      for (const [k, v] of [
+        ['TABLE_NAME', saved.t],
+        ['DYNAMODB_ENDPOINT', saved.e],
+      ] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
   });
 });
 

@@ -5,6 +5,7 @@
  * criteria text and PROFILE.md's rules.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { matchResponseSchema } from '#matching/response-schema.ts';
 import { type ApiHarness, startApi } from '../fixtures/api/harness.ts';
 import { FIXTURE_TRIALS } from '../fixtures/api/trials.ts';
 
@@ -43,6 +44,8 @@ describe('verdicts and ranking', () => {
   it('KRAS G12C, stage IVA: the G12C trial first, the all-comers trial next, the EGFR trial possible', async () => {
     const res = await h.post(kras);
     expect(res.statusCode).toBe(200);
+    // The body is what the OpenAPI document says it is.
+    expect(matchResponseSchema.safeParse(res.json).error).toBeUndefined();
     const results = res.json.results as Result[];
     // NCT99000003 requires "Advanced NSCLC with a KRAS G12C mutation" and "ECOG 0-1": all met.
     // NCT99000002 forbids "Known EGFR mutation or ALK rearrangement": none stated (rule 2).

@@ -307,7 +307,7 @@ describe.skipIf(!SHARED_AVAILABLE)(
       }
     });
 
-    it('ranking over real trials: verdict first, then trials built for the patient's driver', async () => {
+    it('ranking over real trials: verdict first, then trials built for the patient driver', async () => {
       const res = await post({ ...ex4, options: { includeExcluded: true, limit: 1000 } });
       const results = res.json.results as Result[];
       expect(results.length).toBeGreaterThan(5);
