@@ -23,6 +23,14 @@ export interface IndexedTrial {
   compiled: CompiledTrial;
   /** Per criterion of `compiled.criteria`: its interned id in MatchIndex.criteria. */
   criterionIds: Int32Array;
+  /** `compiled.flat` through `criterionIds`: each cohort's criteria as interned ids. */
+  memberIds: Int32Array;
+  /** 1 when the record cannot tell whether the trial enrols NSCLC (an unknown for every cohort). */
+  scopeUnknown: number;
+  /** Position in NCT id order, the last tie-break of the ranking. */
+  ordinal: number;
+  /** The trial does not enrol NSCLC: excluded whatever the profile. */
+  notNsclc: boolean;
   /** Highest phase (PHASE3 > PHASE2 …), for ranking. */
   phaseRank: number;
   /** Phases for filtering; a trial without phases counts as NA. */
@@ -82,6 +90,10 @@ export function buildMatchIndex(entries: readonly MatchIndexEntry[]): MatchIndex
       entry,
       compiled,
       criterionIds,
+      memberIds: compiled.flat.map((i) => criterionIds[i] as number),
+      scopeUnknown: entry.facts.scope.value === 'unknown' ? 1 : 0,
+      ordinal: 0,
+      notNsclc: entry.facts.scope.value === 'not_nsclc',
       phaseRank: Math.max(0, ...phases.map((p) => PHASE_RANK[p] ?? 0)),
       phases,
       targets: entry.facts.targets.filter((t) => t.gene !== 'PD-L1' && t.gene !== 'TMB'),
@@ -95,6 +107,11 @@ export function buildMatchIndex(entries: readonly MatchIndexEntry[]): MatchIndex
     if (list) list.push(trial);
     else byStatus.set(status, [trial]);
   }
+  [...trials]
+    .sort((a, b) => (a.entry.nctId < b.entry.nctId ? -1 : a.entry.nctId > b.entry.nctId ? 1 : 0))
+    .forEach((t, i) => {
+      t.ordinal = i;
+    });
   return { trials, criteria, byStatus };
 }
 

@@ -5,9 +5,9 @@
  * enrol NSCLC is excluded, quoting the evidence.
  *
  * `compileTrial` prepares a trial once (cohort groups, synthesised age/sex criteria from the
- * structured fields); `decide` and `explain` take criterion statuses through a callback so
- * the matcher can serve them from a per-request cache while `evaluateTrial` computes them
- * directly: both paths run the same code.
+ * structured fields); `decide` and `explain` take the criterion statuses as codes (1 met,
+ * 2 not_met, 3 unknown, by criterion index), which the matcher serves from a per-request
+ * cache and `evaluateTrial` computes directly: both paths run the same code.
  */
 import type {
   Criterion,
@@ -76,6 +76,9 @@ export interface CompiledTrial {
   criteria: Criterion[];
   groups: Group[];
   scope: TrialFacts['scope'];
+  /** Every group's members back to back (criterion indices), and where each group starts. */
+  flat: Int32Array;
+  starts: Int32Array;
 }
 
 export const STATUS_CODE = { met: 1, not_met: 2, unknown: 3 } as const;
@@ -160,7 +163,17 @@ export function compileTrial(
     return cohort === undefined ? { members, discuss } : { cohort, members, discuss };
   };
   const groups = labels.length === 0 ? [groupFor(undefined)] : labels.map(groupFor);
-  return { criteria, groups, scope: facts.scope };
+  const starts = new Int32Array(groups.length + 1);
+  groups.forEach((g, i) => {
+    starts[i + 1] = (starts[i] as number) + g.members.length;
+  });
+  return {
+    criteria,
+    groups,
+    scope: facts.scope,
+    flat: Int32Array.from(groups.flatMap((g) => g.members)),
+    starts,
+  };
 }
 
 export interface Decision {
@@ -174,28 +187,51 @@ export interface Decision {
 const VERDICT_RANK: Record<Verdict, number> = { eligible: 0, possible: 1, excluded: 2 };
 export const verdictRank = (v: Verdict): number => VERDICT_RANK[v];
 
-/** The best cohort's verdict: fewest conflicts, then fewest unknowns, then the first. */
-export function decide(t: CompiledTrial, statusOf: (i: number) => StatusCode): Decision {
-  if (t.scope.value === 'not_nsclc')
-    return { verdict: 'excluded', group: -1, notMet: 1, unknown: 0 };
-  const scopeUnknown = t.scope.value === 'unknown' ? 1 : 0;
-  let best: Decision | undefined;
-  for (let g = 0; g < t.groups.length; g++) {
-    const members = (t.groups[g] as Group).members;
+/**
+ * The best cohort's verdict: fewest conflicts, then fewest unknowns, then the first.
+ * Groups are `flat[starts[g]..starts[g+1])`, each entry an index into `codes` (criterion
+ * indices for one trial, or the index's interned ids for the matcher's per-request cache).
+ */
+export function decideFlat(
+  starts: Int32Array,
+  flat: ArrayLike<number>,
+  codes: ArrayLike<number>,
+  scopeUnknown: number,
+): Decision {
+  let bestGroup = -1;
+  let bestNotMet = 0;
+  let bestUnknown = 0;
+  const groups = starts.length - 1;
+  for (let g = 0; g < groups; g++) {
     let notMet = 0;
     let unknown = scopeUnknown;
-    for (let k = 0; k < members.length; k++) {
-      const s = statusOf(members[k] as number);
+    for (let k = starts[g] as number, end = starts[g + 1] as number; k < end; k++) {
+      const s = codes[flat[k] as number];
       if (s === 2) notMet++;
       else if (s === 3) unknown++;
     }
-    const verdict: Verdict = notMet > 0 ? 'excluded' : unknown > 0 ? 'possible' : 'eligible';
-    if (!best || notMet < best.notMet || (notMet === best.notMet && unknown < best.unknown)) {
-      best = { verdict, group: g, notMet, unknown };
+    if (bestGroup < 0 || notMet < bestNotMet || (notMet === bestNotMet && unknown < bestUnknown)) {
+      bestGroup = g;
+      bestNotMet = notMet;
+      bestUnknown = unknown;
+      if (notMet === 0 && unknown === 0) break;
     }
-    if (verdict === 'eligible') break;
   }
-  return best ?? { verdict: 'eligible', group: 0, notMet: 0, unknown: scopeUnknown };
+  if (bestGroup < 0) return { verdict: 'eligible', group: 0, notMet: 0, unknown: scopeUnknown };
+  return {
+    verdict: bestNotMet > 0 ? 'excluded' : bestUnknown > 0 ? 'possible' : 'eligible',
+    group: bestGroup,
+    notMet: bestNotMet,
+    unknown: bestUnknown,
+  };
+}
+
+export const NOT_NSCLC: Decision = { verdict: 'excluded', group: -1, notMet: 1, unknown: 0 };
+
+/** The trial's verdict from its criterion statuses (codes by criterion index). */
+export function decide(t: CompiledTrial, codes: ArrayLike<number>): Decision {
+  if (t.scope.value === 'not_nsclc') return NOT_NSCLC;
+  return decideFlat(t.starts, t.flat, codes, t.scope.value === 'unknown' ? 1 : 0);
 }
 
 const ORDER: Record<CriterionStatus, number> = { not_met: 0, unknown: 1, met: 2 };
@@ -219,11 +255,7 @@ function scopeReason(t: CompiledTrial, status: CriterionStatus): Reason {
 }
 
 /** Reasons, unknowns and "to discuss" items of the decided cohort. */
-export function explain(
-  t: CompiledTrial,
-  d: Decision,
-  statusOf: (i: number) => StatusCode,
-): TrialVerdict {
+export function explain(t: CompiledTrial, d: Decision, codes: ArrayLike<number>): TrialVerdict {
   if (d.group < 0) {
     return {
       verdict: d.verdict,
@@ -237,7 +269,7 @@ export function explain(
   if (t.scope.value === 'unknown') reasons.push(scopeReason(t, 'unknown'));
   for (const i of group.members) {
     const c = t.criteria[i] as Criterion;
-    const status = CODE_STATUS[statusOf(i)];
+    const status = CODE_STATUS[codes[i] as StatusCode];
     reasons.push({
       criterion: { kind: c.kind, label: criterionLabel(c) },
       status,
@@ -274,7 +306,7 @@ export function explain(
       let unknown = 0;
       const notMet: string[] = [];
       for (const i of g.members) {
-        const s = statusOf(i);
+        const s = codes[i];
         if (s === 2) notMet.push(criterionLabel(t.criteria[i] as Criterion));
         else if (s === 3) unknown++;
       }
@@ -302,6 +334,5 @@ export function evaluateTrial(
   const view = 'genes' in profile ? profile : prepareProfile(profile);
   const t = compileTrial(facts, structured);
   const statuses = t.criteria.map((c) => STATUS_CODE[criterionStatus(c, view)]);
-  const statusOf = (i: number) => statuses[i] as StatusCode;
-  return explain(t, decide(t, statusOf), statusOf);
+  return explain(t, decide(t, statuses), statuses);
 }

@@ -1,0 +1,171 @@
+/**
+ * Match latency and index memory, in-process.
+ *
+ * Corpus: every shared study record (../shared/ctgov/studies) → parseStudy → extractFacts →
+ * toMatchIndexEntry → buildMatchIndex; then the same entries replicated (deep copies, new NCT
+ * ids) to 20,000 trials. Profile: the full example of PROFILE.md (biomarkers, prior therapy,
+ * brain metastases, ECOG, age, sex, ZIP 02115 within 300 km, status and phase filters), and a
+ * worst case (same profile, every status, excluded trials included, limit 1000, no distance
+ * cut). Latency: `matchTrials` alone (request already parsed), timed per call with
+ * process.hrtime after a warm-up; p50/p99 over the runs. Memory: V8 heap used after a full
+ * GC, before and after building (entries, then index).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { parseStudy } from '#ctgov/study-schema.ts';
+import { extractFacts } from '#eligibility/extract.ts';
+import { buildMatchIndex, type MatchIndex, matchTrials } from '#matching/match.ts';
+import { type NormalisedRequest, parseMatchRequest } from '#matching/profile.ts';
+import { toMatchIndexEntry } from '#store/match-entry.ts';
+import type { MatchIndexEntry } from '#store/types.ts';
+import { OVERALL_STATUSES } from '#vocabulary/codes.ts';
+import { SHARED_AVAILABLE, SHARED_STUDIES_DIR } from '../test/support/shared-data.ts';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const heapMb = () => {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed / 1024 / 1024;
+};
+
+const FULL_PROFILE = {
+  diagnosis: { cancer: 'nsclc', histology: 'adenocarcinoma', stage: 'IVA', recurrent: false },
+  biomarkers: [
+    { gene: 'EGFR', alteration: 'L858R' },
+    { gene: 'EGFR', alteration: 'T790M', status: 'negative' },
+    { gene: 'ALK', status: 'negative' },
+    { gene: 'PD-L1', tps: 20 },
+  ],
+  priorTherapies: [{ drug: 'osimertinib', setting: 'metastatic', progressed: true }],
+  brainMetastases: 'treated_stable',
+  ecog: 1,
+  age: 58,
+  sex: 'male',
+  location: { postalCode: '02115', country: 'US', maxDistanceKm: 300 },
+  filters: { statuses: ['RECRUITING', 'NOT_YET_RECRUITING'], phases: ['PHASE2', 'PHASE3'] },
+};
+const { filters: _f, location: _l, ...withoutFilters } = FULL_PROFILE;
+const WORST_CASE = {
+  ...withoutFilters,
+  location: { postalCode: '02115', country: 'US' },
+  filters: { statuses: [...OVERALL_STATUSES] },
+  options: { includeExcluded: true, limit: 1000 },
+};
+
+function request(body: unknown): NormalisedRequest {
+  const r = parseMatchRequest(body);
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
+  return r.request;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** Wall-clock and CPU time per call: on a shared machine the CPU time is the fairer figure. */
+function time(index: MatchIndex, req: NormalisedRequest, runs: number) {
+  const now = new Date();
+  for (let i = 0; i < Math.min(100, runs); i++) matchTrials(req, index, now, {});
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  let results = 0;
+  for (let i = 0; i < runs; i++) {
+    const c0 = cpuMs();
+    const t0 = process.hrtime.bigint();
+    const r = matchTrials(req, index, now, {});
+    wall.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    cpu.push(cpuMs() - c0);
+    results = r.results.length;
+  }
+  wall.sort((a, b) => a - b);
+  cpu.sort((a, b) => a - b);
+  return {
+    p50: percentile(wall, 50),
+    p99: percentile(wall, 99),
+    cpuP50: percentile(cpu, 50),
+    cpuP99: percentile(cpu, 99),
+    results,
+  };
+}
+
+function replicate(entries: MatchIndexEntry[], n: number): MatchIndexEntry[] {
+  const out: MatchIndexEntry[] = [];
+  for (let i = 0; out.length < n; i++) {
+    const e = entries[i % entries.length] as MatchIndexEntry;
+    const copy = structuredClone(e);
+    copy.nctId = `NCT${String(90_000_000 + i).padStart(8, '0')}`;
+    out.push(copy);
+  }
+  return out;
+}
+
+function report(label: string, index: MatchIndex) {
+  for (const [name, body, runs] of [
+    ['full profile (PROFILE.md example)', FULL_PROFILE, 1000],
+    ['worst case (all statuses, excluded included, limit 1000)', WORST_CASE, 100],
+  ] as const) {
+    const t = time(index, request(body), runs);
+    console.log(
+      `  ${label} · ${name}: wall p50 ${t.p50.toFixed(2)} ms, p99 ${t.p99.toFixed(2)} ms; CPU p50 ${t.cpuP50.toFixed(2)} ms, p99 ${t.cpuP99.toFixed(2)} ms (${runs} runs, ${t.results} results)`,
+    );
+  }
+}
+
+export async function run(): Promise<void> {
+  console.log(
+    `machine: load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${cpus().length} CPUs`,
+  );
+  if (!SHARED_AVAILABLE) {
+    console.log(`skipped: needs the shared study records in ${SHARED_STUDIES_DIR}`);
+    return;
+  }
+  const files = readdirSync(SHARED_STUDIES_DIR).filter((f) => f.endsWith('.json'));
+  const t0 = performance.now();
+  const before = heapMb();
+  let entries: MatchIndexEntry[] = files.map((f) => {
+    const study = parseStudy(JSON.parse(readFileSync(join(SHARED_STUDIES_DIR, f), 'utf8')));
+    return toMatchIndexEntry(study, extractFacts(study));
+  });
+  const extractMs = performance.now() - t0;
+  const withEntries = heapMb();
+  const t1 = performance.now();
+  let index: MatchIndex | undefined = buildMatchIndex(entries);
+  const buildMs = performance.now() - t1;
+  const withIndex = heapMb();
+  console.log(
+    `shared corpus: ${entries.length} trials, ${index.criteria.length} distinct criteria; extract ${extractMs.toFixed(0)} ms, buildMatchIndex ${buildMs.toFixed(1)} ms`,
+  );
+  console.log(
+    `  heap: entries ${(withEntries - before).toFixed(1)} MB, index on top ${(withIndex - withEntries).toFixed(1)} MB`,
+  );
+  report(`${entries.length} trials`, index);
+
+  const base = entries;
+  index = undefined;
+  entries = [];
+  const beforeBig = heapMb();
+  const big = replicate(base, 20_000);
+  const bigEntries = heapMb();
+  const t2 = performance.now();
+  const bigIndex = buildMatchIndex(big);
+  const bigBuildMs = performance.now() - t2;
+  const bigWithIndex = heapMb();
+  console.log(
+    `enlarged corpus: ${big.length} trials (shared entries deep-copied with new ids), buildMatchIndex ${bigBuildMs.toFixed(0)} ms`,
+  );
+  console.log(
+    `  heap: entries ${(bigEntries - beforeBig).toFixed(1)} MB, index on top ${(bigWithIndex - bigEntries).toFixed(1)} MB`,
+  );
+  report(`${big.length} trials`, bigIndex);
+}
