@@ -10,7 +10,7 @@
  * PORT (default 3000; 0 picks a free one), HOST (default 127.0.0.1), DATA_DIR (default
  * .data/ in the project root), CTGOV_BASE_URL, TABLE_NAME.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,6 +93,7 @@ async function main(): Promise<void> {
   const say = (line: string) => progress.log(line);
 
   mkdirSync(options.dataDir, { recursive: true });
+  const releaseLock = lockDataDir(options.dataDir);
   const dynamo = await startDynalite({ path: resolve(options.dataDir, 'dynamodb') });
   const doc = createDocumentClient({ endpoint: dynamo.endpoint });
   const admin = new DynamoDBClient({
@@ -117,7 +118,15 @@ async function main(): Promise<void> {
     },
   });
   await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new StartError(
+              `port ${options.port} is already in use: stop what uses it, or choose another, e.g. PORT=3001 npm start`,
+            )
+          : error,
+      ),
+    );
     server.listen(options.port, options.host, () => resolveListen());
   });
   const { port } = server.address() as AddressInfo;
@@ -199,6 +208,7 @@ async function main(): Promise<void> {
     await client.close();
     await replay?.close();
     await dynamo.close();
+    releaseLock();
     console.error('Stopped. Stored data is kept in', options.dataDir);
     process.exit(0);
   };
@@ -237,7 +247,44 @@ function summarise(s: SyncSummary): string {
   return `done: ${counts}; ${s.trialCount ?? '?'} trials stored`;
 }
 
+/** A message for the user, without a stack trace. */
+class StartError extends Error {}
+
+/**
+ * One `npm start` per data folder: a second dynalite on the same files cannot open them and
+ * would crash. The lock names the process holding it; a lock left by a dead one is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lockFile = resolve(dataDir, 'npm-start.pid');
+  const take = () => writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+  try {
+    take();
+  } catch {
+    const holder = Number(readFileSync(lockFile, 'utf8').trim());
+    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+      throw new StartError(
+        `another npm start (process ${holder}) is using ${dataDir}: stop it, or give this one its own folder, e.g. DATA_DIR=.data-2 npm start`,
+      );
+    }
+    rmSync(lockFile, { force: true });
+    take();
+  }
+  const release = () => rmSync(lockFile, { force: true });
+  process.once('exit', release);
+  return release;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 main().catch((error: unknown) => {
-  console.error(`npm start failed: ${(error as Error).stack ?? String(error)}`);
+  if (error instanceof StartError) console.error(`npm start: ${error.message}`);
+  else console.error(`npm start failed: ${(error as Error).stack ?? String(error)}`);
   process.exit(1);
 });

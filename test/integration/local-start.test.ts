@@ -6,7 +6,7 @@
  * room's own hand-written studies, so it runs on a fresh clone.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -150,6 +150,25 @@ describe('npm start (local/start.ts) as a process', () => {
     expect(h.syncRunning).toBe(false);
     expect(await stop(s)).toBe(0);
   }, 60_000);
+
+  it('refuses to open a data folder another running npm start holds', async () => {
+    const held = mkdtempSync(join(tmpdir(), 'nsclc-held-'));
+    // This test process stands in for the other npm start: it is alive.
+    writeFileSync(join(held, 'npm-start.pid'), String(process.pid));
+    const child = spawn(TSX, ['local/start.ts', '--no-sync'], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, PORT: '0', DATA_DIR: held },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr?.on('data', (c: Buffer) => {
+      err += c.toString();
+    });
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    rmSync(held, { recursive: true, force: true });
+    expect(code).toBe(1);
+    expect(err).toContain(`another npm start (process ${process.pid}) is using ${held}`);
+  }, 30_000);
 
   it('refuses a bad PORT with a clear message', async () => {
     const child = spawn(TSX, ['local/start.ts'], {
