@@ -2,25 +2,13 @@
  * The one seam between the HTTP API and the matching room: what the handler calls, with the
  * names it uses. Everything the response says is computed by `matchTrials`.
  */
-import * as z from 'zod';
 import { buildMatchIndex, type MatchIndex, matchTrials } from '#matching/match.ts';
 import { matchRequestSchema, type ParseResult, parseMatchRequest } from '#matching/profile.ts';
+import { matchResponseSchema } from '#matching/response-schema.ts';
 
-export { buildMatchIndex, type MatchIndex, matchRequestSchema, parseMatchRequest };
+export { buildMatchIndex, type MatchIndex, matchRequestSchema, matchResponseSchema, parseMatchRequest };
 
 type ParsedRequest = Extract<ParseResult, { ok: true }>;
-
-// Replaced by the matching room's response schema once it lands.
-export const matchResponseSchema = z.looseObject({
-  results: z.array(
-    z.looseObject({
-      nctId: z.string(),
-      verdict: z.enum(['eligible', 'possible', 'excluded']),
-      reasons: z.array(z.looseObject({})),
-    }),
-  ),
-  dataSyncedAt: z.string().nullable(),
-});
 
 export function runMatch(
   parsed: ParsedRequest,
