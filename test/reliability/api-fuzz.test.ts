@@ -317,8 +317,9 @@ type Json = unknown;
 /** Every path to a value inside a JSON document (the root included as []). */
 function pathsOf(v: Json, at: (string | number)[] = [], out: (string | number)[][] = []) {
   out.push(at);
-  if (Array.isArray(v)) v.forEach((x, i) => pathsOf(x, [...at, i], out));
-  else if (v && typeof v === 'object')
+  if (Array.isArray(v)) {
+    for (const [i, x] of v.entries()) pathsOf(x, [...at, i], out);
+  } else if (v && typeof v === 'object')
     for (const [k, x] of Object.entries(v)) pathsOf(x, [...at, k], out);
   return out;
 }

@@ -61,20 +61,22 @@ export function realCorpus(count = 28): FaultCorpus {
   };
 }
 
-export function fixtureCorpus(): FaultCorpus {
+export function fixtureCorpus(
+  options: { synthetic?: number; pageSize?: number } = {},
+): FaultCorpus {
   const dir = mkdtempSync(join(tmpdir(), 'rel-fixture-'));
   const src = join(FIXTURES_DIR, 'ctgov/studies');
   const files = readdirSync(src).filter((f) => f.endsWith('.json'));
   for (const f of files) writeFileSync(join(dir, f), readFileSync(join(src, f)));
   // A handful of the sync room's synthetic NSCLC records, so that queries have several pages.
-  const synthetic = syntheticCorpus().studies.slice(0, 12);
+  const synthetic = syntheticCorpus().studies.slice(0, options.synthetic ?? 12);
   const big = bigStudy();
   writeStudies(dir, [...synthetic, big]);
   return {
     kind: 'fixture',
     dir,
     records: files.length + synthetic.length + 1,
-    pageSize: 4,
+    pageSize: options.pageSize ?? 4,
     bigNctId: big.protocolSection.identificationModule.nctId,
   };
 }
