@@ -122,7 +122,7 @@ function isTherapyMention(folded: string, hit: GeneHit): boolean {
 }
 
 const NEGATION_BEFORE =
-  /\b(?:no|not|without|absence of|absent|lack(?:ing)? of|negative for|free of|exclud(?:e|ing)|must not|cannot)\b[^.;]*$/;
+  /\b(?:no|not|without|absence of|absent|lack(?:ing)? of|negative for|free of|exclud(?:e|ing|ed)|exclusion of|must not|cannot)\b[^.;]*$/;
 const NEGATIVE_AFTER =
   /^[^.;]{0,40}?\b(?:wild[- ]?type|wt\b|negative|-negative|not (?:been )?detected|absent|status negative)/;
 
@@ -230,6 +230,8 @@ export interface BiomarkerFinding {
   effect: Effect;
   anyOf: BiomarkerRef[];
   knownOnly?: boolean | undefined;
+  /** From "no actionable alteration"-style wording: the trial's own targets are not meant. */
+  umbrella?: boolean | undefined;
 }
 
 export interface BiomarkerItemResult {
@@ -249,6 +251,7 @@ const AGA_POSITIVE =
 /** Split an item into clauses that may carry their own sign. */
 function clauses(folded: string): string[] {
   return folded
+    .replace(/,\s*(?=exclu(?:sion|ding|ded) of\b)/g, '; ')
     .split(/(?<![a-z]\.[a-z])(?<!\b(?:e\.g|i\.e|vs|etc|no))[.;](?=\s|$)/)
     .map((s) => s.trim())
     .filter(Boolean);
@@ -283,6 +286,7 @@ export function biomarkersInItem(
         result.biomarkers.push({
           effect: 'forbid',
           anyOf: [...ACTIONABLE_FIRST_LINE],
+          umbrella: true,
           knownOnly: /\bknown\b|\bdocumented\b/.test(clause),
         });
       } else if (
@@ -296,6 +300,7 @@ export function biomarkersInItem(
         result.biomarkers.push({
           effect: 'forbid',
           anyOf: [...ACTIONABLE_FIRST_LINE],
+          umbrella: true,
           knownOnly: /\bknown\b|\bdocumented\b/.test(clause),
         });
       } else if (
@@ -320,15 +325,24 @@ export function biomarkersInItem(
     }
     if (PERMISSIVE.test(clause) && !/\bmust\b|\brequired\b/.test(clause)) continue;
     if (
+      /\brecommended\b|\bassay\b/.test(clause) &&
+      !/\bpositive\b|\bharbou?r|\bconfirmed\b|\bdocumented\b|\bexclu/.test(clause)
+    )
+      continue;
+    if (
       /\bguidelines?\b|\bscored\b|\bscoring\b|\bassay\b[^.]*\b(?:used|performed)/.test(clause) &&
       !/\bpositive\b|\bharbou?r/.test(clause)
     )
       continue;
     if (
-      /\b(?:co-?existing|concomitant|co-?occurring|coexist)\b/.test(clause) &&
-      /\bcan be\b|\ballowed|\bpermitted/.test(clause)
+      /\b(?:co-?existing|concomitant|co-?occurr\w*|coexist\w*)\b/.test(clause) &&
+      /\bcan be\b|\ballowed|\bpermitted|\bnot an? exclusion|\bnot excluded/.test(clause)
     )
       continue;
+    if (/\bnot an? (?:exclusion|inclusion)|\bdoes not exclude\b|\bare not excluded\b/.test(clause))
+      continue;
+    // Results of a re-biopsy after progression are not a profile's biomarkers.
+    if (/\bre-?biops/.test(clause)) continue;
     // "X without Y" of one gene under exclusion is a conjunction we cannot state: leave it.
     if (
       section === 'exclusion' &&
@@ -338,7 +352,7 @@ export function biomarkersInItem(
       continue;
     if (
       /\b(?:tissue|tumou?r block|blocks?|sample|specimen|biopsy|slides?)\b/.test(clause) &&
-      /\b(?:test|testing|status|analysis|review|assessment|determination|evaluation)\b/.test(
+      /\b(?:test|testing|status|analysis|review|assessment|determination|evaluation|assay)\b/.test(
         clause,
       ) &&
       !/\bpositive|\bharbou?r|\bmutation[- ]positive|\bconfirmed\b|\bdocumented\b/.test(clause)
@@ -405,7 +419,15 @@ function signOf(
   lead: string,
 ): BiomarkerFinding {
   const near = lead.slice(-60);
-  const negatedBefore = NEGATION_BEFORE.test(near) && !/\bnot (?:only|limited)/.test(near);
+  const negation = NEGATION_BEFORE.exec(near);
+  // "No prior therapy for ALK+ NSCLC" negates the therapy, not the gene.
+  const negatesTherapy =
+    negation !== null &&
+    /\b(?:therap|treatment|treated|inhibitor|tki|chemo|regimen|prior|previous|received|progress)/.test(
+      negation[0],
+    );
+  const negatedBefore =
+    negation !== null && !negatesTherapy && !/\bnot (?:only|limited)/.test(near);
   const negativeAfter =
     NEGATIVE_AFTER.test(clause.slice(lead.length)) ||
     /\bwild[- ]?type\b|\bwt\b|-negative\b|\bnegative\b/.test(clause);

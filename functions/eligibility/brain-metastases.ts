@@ -34,7 +34,7 @@ export function brainMetastasesIn(folded: string, section: Section): BrainFindin
       folded,
     );
   const symptomatic =
-    /\bsymptomatic\b(?<!\basymptomatic)|\bactive\b|\bprogressi(?:ve|ng)\b|\bunstable\b|\buncontrolled\b|\brequir\w* (?:steroid|corticosteroid|immediate|local)|\bneurologically unstable\b|\bnot (?:clinically |radiologically )?stable\b/.test(
+    /\bsymptomatic\b(?<!\basymptomatic)|\bactive\b|\bprogressi(?:ve|ng)\b|\bunstable\b|\buncontrolled\b|\brequir\w* (?:steroid|corticosteroid|immediate|local)|\bneurologically unstable\b|\bnot (?:clinically |radiologically )?stable\b|\brecurrent (?:brain|cns)|\bnew(?:ly)? (?:diagnosed )?(?:brain|cns)|\bgrowing\b|\benlarging\b/.test(
       folded.replace(/\basymptomatic\b/g, ''),
     );
   const untreated =

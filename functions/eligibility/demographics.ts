@@ -58,6 +58,17 @@ export function structuredDemographics(study: Study): (AgeCriterion | SexCriteri
 /** "Age ≥ 70 years", "aged 18-75 years", "≥ 65 years old" in a criteria item. */
 export function ageIn(folded: string): { min?: number; max?: number } | undefined {
   if (!/\bage[ds]?\b|\byears? (?:old|of age)\b|\by\/o\b/.test(folded)) return undefined;
+  // Menopause definitions, contraception and other age mentions are not an age limit.
+  if (
+    /menopaus|childbearing|amenorrh|contracep|pregnan|pediatric|paediatric|adolescent/.test(folded)
+  )
+    return undefined;
+  if (
+    !/^[^.;]{0,40}\bage[ds]?\b|^\W*(?:>=|<=|>|<)?\s*\d{2}\s*(?:years|yrs)|\b(?:aged?|age of)\s*(?:>=|<=|>|<|between|from|at least|over|under|older|younger|\d)/.test(
+      folded,
+    )
+  )
+    return undefined;
   const range = /\b(\d{2})\s*(?:-|to|–|and)\s*(\d{2,3})\s*(?:years|yrs|y\b)/.exec(folded);
   if (range && /\bage/.test(folded)) {
     const a = Number(range[1]);

@@ -17,7 +17,7 @@ import { stripPermissions } from './text.ts';
 import { therapyInItem } from './therapy-criteria.ts';
 
 /** Bump on every change of behaviour: the sync re-derives facts of older versions. */
-export const EXTRACTOR_VERSION = '2026-11-27.1';
+export const EXTRACTOR_VERSION = '2026-11-27.2';
 
 type Draft = Criterion extends infer C
   ? C extends Criterion
@@ -34,10 +34,18 @@ const STAGE_GATE =
 const DISEASE_WORDS =
   /\bnsclc\b|\bnon[- ]?small|\blung\b|\bcancer\b|\bcarcinoma\b|\bdisease\b|\btumou?r|\bstage\b|\bmalignan|\bsetting\b|\bcandidate|\bsuitable|\bamenable|\beligible for\b|\bresect/;
 
+/** Items that no profile speaks to, whatever drug or gene they name in passing. */
+const NOT_FOR_PROFILE =
+  /contracep|childbearing|pregnan|breast-?feed|lactat|abstinen|sperm|condom|informed consent|\bicf\b|vaccin|hepatitis|\bhiv\b|tuberculosis|\bqtc?\b|ejection fraction/;
+
+/** Drafts made from umbrella wording ("no actionable driver"), filtered by the trial's targets. */
+const UMBRELLA = new WeakSet<object>();
+
 function classifyItem(item: CriteriaItem, parent: CriteriaItem | undefined): Draft[] {
   const out: Draft[] = [];
   const f = item.folded;
   const section = item.section;
+  if (NOT_FOR_PROFILE.test(f)) return out;
 
   // Histology.
   if (isHistologyItem(f) || /\bsquamous\b|\bhistolog/.test(f)) {
@@ -99,12 +107,14 @@ function classifyItem(item: CriteriaItem, parent: CriteriaItem | undefined): Dra
   for (const t of bm.tested)
     out.push({ kind: 'biomarker_tested', effect: t.effect, genes: t.genes });
   for (const b of bm.biomarkers) {
-    out.push({
+    const draft: Draft = {
       kind: 'biomarker',
       effect: b.effect,
       anyOf: b.anyOf,
       ...(b.knownOnly ? { knownOnly: true } : {}),
-    });
+    };
+    if (b.umbrella) UMBRELLA.add(draft);
+    out.push(draft);
   }
 
   // Prior therapy.
@@ -130,6 +140,7 @@ function classifyItem(item: CriteriaItem, parent: CriteriaItem | undefined): Dra
 export function extractFacts(study: Study): TrialFacts {
   const parsed = parseCriteria(study.protocolSection.eligibilityModule?.eligibilityCriteria);
   const criteria: Criterion[] = [];
+  const umbrella = new Set<Criterion>();
   const scope = extractScope(study, parsed.items, parsed.expand);
 
   for (const c of scope.criteria) criteria.push(c);
@@ -156,8 +167,11 @@ export function extractFacts(study: Study): TrialFacts {
       return;
     }
     void index;
-    for (const d of drafts)
-      criteria.push({ ...d, evidence, ...(cohorts ? { cohorts } : {}) } as Criterion);
+    for (const d of drafts) {
+      const c = { ...d, evidence, ...(cohorts ? { cohorts } : {}) } as Criterion;
+      if (UMBRELLA.has(d)) umbrella.add(c);
+      criteria.push(c);
+    }
   });
 
   for (const c of structuredDemographics(study)) criteria.push(c);
@@ -170,6 +184,13 @@ export function extractFacts(study: Study): TrialFacts {
     }
   }
 
+  // "Known targetable co-mutations" in a ROS1 trial does not mean ROS1 (the labels' rule too).
+  const targetGenes = new Set(targets.map((t) => t.gene));
+  for (const c of umbrella) {
+    if (c.kind === 'biomarker') c.anyOf = c.anyOf.filter((r) => !targetGenes.has(r.gene));
+  }
+  mergeStageClarifications(criteria);
+
   return {
     extractorVersion: EXTRACTOR_VERSION,
     scope: { value: scope.value, ...(scope.evidence ? { evidence: scope.evidence } : {}) },
@@ -177,4 +198,34 @@ export function extractFacts(study: Study): TrialFacts {
     criteria,
     targets,
   };
+}
+
+/**
+ * "Stage III, IV NSCLC" plus "Patients with stage III who are not suitable for surgery": the
+ * second item qualifies stage III only, so it must not exclude stage IV. A setting-only
+ * criterion for unresectable stage III therefore also admits the stage IV / metastatic /
+ * advanced alternatives that another stage criterion of the same scope names.
+ */
+function mergeStageClarifications(criteria: Criterion[]): void {
+  const stages = criteria.filter(
+    (c): c is Extract<Criterion, { kind: 'stage' }> => c.kind === 'stage' && c.effect === 'require',
+  );
+  const sameScope = (a: Criterion, b: Criterion) =>
+    (a.cohorts ?? []).join('|') === (b.cohorts ?? []).join('|') ||
+    a.cohorts === undefined ||
+    b.cohorts === undefined;
+  for (const c of stages) {
+    if (c.stages.length > 0 || !c.settings.includes('locally_advanced_unresectable')) continue;
+    const wider = stages.find(
+      (o) =>
+        o !== c &&
+        sameScope(o, c) &&
+        (o.stages.some((s) => s.startsWith('IV')) ||
+          o.settings.some((s) => s === 'metastatic' || s === 'advanced')),
+    );
+    if (!wider) continue;
+    for (const s of wider.stages) if (s.startsWith('IV') && !c.stages.includes(s)) c.stages.push(s);
+    for (const s of wider.settings)
+      if (s !== 'locally_advanced_unresectable' && !c.settings.includes(s)) c.settings.push(s);
+  }
 }

@@ -1,7 +1,16 @@
 /**
- * Does the trial enrol people with NSCLC at all? Decided from the title, conditions, keywords
- * and the inclusion criteria; per-cohort stances ("non-small cell lung cancer for Part 1"
- * under exclusion, "Cohort 1: Biliary tract cancer") become `diagnosis` criteria.
+ * Does the trial enrol people with NSCLC at all? Decided from the titles, conditions, keywords,
+ * condition MeSH terms and the inclusion criteria; per-cohort stances ("non-small cell lung
+ * cancer for Part 1" under exclusion, "Cohort 1: Biliary tract cancer") become `diagnosis`
+ * criteria.
+ *
+ * A clinician's reading: a trial is for a person with NSCLC only when something in the record
+ * shows that people with NSCLC, lung cancer, (advanced) solid tumours or "any cancer" are
+ * enrolled. Everything else is `not_nsclc`: non-cancer studies (lung diseases that are not
+ * cancer included), other-cancer-only, SCLC/neuroendocrine/mesothelioma-only, and studies of a
+ * symptom or habit in people who have (had) some cancer, or screening/prevention in people
+ * without it, unless lung cancer is named as the diagnosis enrolled. `unknown` is kept for
+ * records that say "cancer" and leave the tumour type undecidable.
  */
 import type { Study } from '#ctgov/study-schema.ts';
 import type { CriteriaItem } from './criteria-parser.ts';
@@ -10,18 +19,43 @@ import { fold } from './text.ts';
 
 export const NSCLC_RE =
   /\bnon[- ]?small[- ]?cells?[- ]?(?:lung|carcinoma|cancer)|\bnsclc\b|\bnon-small-cell lung\b|\blung adenocarcinoma|\badenocarcinoma of the lung|\bsquamous(?: cell)? (?:lung|carcinoma of the lung|non)|\blung squamous|\bcarcinoma, non-small-cell/;
+/** Lung cancer named as such: not "lung disease", "lung function" nor "Lung Diseases; Cancer". */
 const LUNG_RE =
-  /\blung (?:cancer|carcinoma|neoplasm|tumou?r|malignanc)|\bcancer of the lung|\blung (?:and|or) [a-z]+ cancer|\bthoracic (?:cancer|malignanc|oncology)|\bbronch(?:ogenic|ial) carcinoma|\blung\b.*\bcancer/;
+  /\blung (?:cancers?|carcinomas?|neoplasms?|tumou?rs?|malignan)|\b(?:cancers?|carcinomas?|neoplasms?|tumou?rs?)(?:,| of the| of)? lungs?\b|\bbronch(?:ogenic|ial|o-?pulmonary) (?:carcinoma|cancer)|\bcarcinoma,? bronchogenic|\bthoracic (?:cancers?|malignanc|oncology|tumou?rs?)|\blung(?:,| and| or| ?\/)(?: ?[a-z-]+,?){0,6} (?:cancers?|carcinomas?|tumou?rs|malignancies)\b/;
 const SCLC_RE =
   /(?<!non[- ]?)\bsmall[- ]?cell lung|(?<!n)\bsclc\b|\bsmall cell carcinoma|\bextensive[- ]stage|\blimited[- ]stage small/;
 const NE_RE =
   /\bneuroendocrine|\blcnec\b|\bcarcinoid\b|\bmesothelioma\b|\bthymoma\b|\bthymic carcinoma\b/;
+/** A population of several tumour types: "solid tumours", "advanced malignancies", "any cancer". */
 const BASKET_RE =
-  /\bsolid tumou?rs?\b|\bsolid (?:malignanc|cancer|neoplasm)|\badvanced (?:cancers|malignancies|tumou?rs)\b|\bmalignant neoplasms?\b|\bany tumou?r type\b|\btumou?r[- ]agnostic|\bpan[- ]tumou?r|\bmultiple tumou?r types|\bselected tumou?rs?\b|\badvanced cancer\b|\bmetastatic cancer\b/;
+  /\bsolid tumou?rs?\b|\bsolid (?:malignan|cancer|neoplasm)|\badvanced (?:cancers|malignancies|tumou?rs)\b|\bmalignant (?:solid )?neoplasms?\b(?! of)|\bany (?:type of )?(?:solid )?(?:tumou?r|cancer|malignancy)\b|\bany tumou?r type\b|\btumou?r[- ]agnostic|\bpan[- ]tumou?r|\bmultiple tumou?r types|\bselected (?:solid )?tumou?rs?\b|\badvanced (?:or metastatic )?cancer\b(?! of)|\bmetastatic cancer\b(?! of)|\badvanced (?:solid )?malignanc/;
 const CANCER_RE =
-  /\bcancer|\bcarcinoma|\btumou?r|\bneoplasm|\bmalignan|\boncolog|\blymphoma|\bleuka?emia|\bsarcoma|\bmelanoma|\bmyeloma|\bmetasta|\bglioma|\bglioblastoma|\bmesothelioma/;
+  /\bcancer|\bcarcinoma|\btumou?r|\bneoplas|\bmalignan|\boncolog|\blymphoma|\bleuka?emia|\bsarcoma|\bmelanoma|\bmyeloma|\bmetasta|\bglioma|\bglioblastoma|\bblastoma\b|\bmesothelioma/;
+/** Used for cohort headings ("Cohort 1: Biliary tract cancer"). */
 const OTHER_CANCER_RE =
   /\bbreast|\bprostat|\bcolorectal|\bcolon\b|\brectal\b|\bgastric|\boesophag|\besophag|\bpancrea|\bovari|\bcervical|\bcervix|\bendometri|\buterine|\bbladder|\burothel|\brenal cell|\bkidney|\bhepatocellular|\bliver cancer|\bbiliary|\bcholangio|\bhead and neck|\bnasopharyn|\bthyroid|\bglioma|\bglioblastoma|\bmelanoma|\blymphoma|\bleuka?emia|\bmyeloma|\bsarcoma|\bmyelodysplastic|\btesticular|\bgerm cell|\bneuroblastoma|\bmesothelioma|\bcutaneous|\bskin cancer|\bbasal cell/;
+/** A tumour site or type other than the lung, for the trial-level decision. */
+const OTHER_SITE_RE = new RegExp(
+  `${OTHER_CANCER_RE.source}|\\bgallbladder|\\boral\\b|\\bmouth|\\btongue|\\blaryn|\\bpharyn|\\bbrain\\b|\\bmeningioma|\\bmedulloblastoma|\\bependymoma|\\bbone\\b|\\bosteosarcoma|\\bewing|\\banal\\b|\\banus\\b|\\banorectal|\\bgi\\b|\\bgastrointestinal|\\bperiampullary|\\bhpb\\b|\\bhepato|\\bliver\\b|\\bgyn(?:a)?ecolog|\\bvulva|\\bvagin|\\bpenile|\\bmerkel|\\buveal|\\bretinoblastoma|\\bnerve sheath|\\bha?ematopoietic|\\bha?ematolog|\\bmyelofibrosis|\\bmyeloproliferative|\\bplasmacytoid|\\bwaldenstr|\\bwilms|\\badrenal|\\bpheochromocytoma|\\bappendi|\\bperitone|\\bstomach|\\bgist\\b|\\bhodgkin|\\bsquamous cell carcinoma of the (?:skin|head|anal)`,
+);
+/** Words that leave a condition generic once removed ("Relapsed Malignant Solid Neoplasm"). */
+const GENERIC_WORDS_RE =
+  /\b(?:advanced|metastatic|metastases|locally|recurrent|relapsed|refractory|unresectable|inoperable|malignant|solid|adults?|cancers?|carcinomas?|neoplasms?|neoplasia|tumou?rs?|malignanc(?:y|ies)|oncology|patients?|people|stage|iv|iii|any|other|all|and|or|of|the|with|in|nos|primary|types?)\b/g;
+/** Not a trial of the cancer: a symptom, habit, service or risk studied in people who have (had) one. */
+const NOT_TUMOUR_DIRECTED_RE =
+  /\bsurvivor|\bsmok|\btobacco|\bvaping|\be-?cigarette|\bcigarette|\bnicotine|\bcessation|\banxiety|\bdepress|\bdistress|\bquality of life|\bneuropath|\bnausea|\bvomit|\bemesis|\bemetogenic|\bfatigue|\binsomnia|\bsleep\b|\bexercise|\bphysical activity|\bdigital therapeutic|\bscreening\b|\bprevention|\berectile|\bcaregiver|\badverse events?|\bir-?aes?\b|\bpalliative|\bsymptom|\bcachexia|\bmucositis|\bpsycholog|\bmental health|\bwell-?being|\bhyponatr|\bsarcopenia|\bfrailty|\bseizure|\bantiepileptic|\bperi-?operative|\bpost-?operative|\bana?esthe|\bnutrition|\bpain\b|\bvaccin|\bregistry\b.*\b(?:neuropathy|pain)/;
+const NOT_TUMOUR_DIRECTED_PURPOSES = new Set([
+  'SUPPORTIVE_CARE',
+  'PREVENTION',
+  'SCREENING',
+  'HEALTH_SERVICES_RESEARCH',
+]);
+/** People who do not have the cancer: screening, prevention, risk, cessation. */
+const AT_RISK_RE =
+  /\bscreening\b|\bearly detection|\bprevention|\bchemoprevention|\bcessation|\bquit(?:ting|line)?\b|\bat[- ]risk\b|\bhigh[- ]risk (?:individuals|people|persons|smokers|population)|\bheavy smokers|\bsmokers\b|\bhealthy (?:volunteers|subjects|adults|participants)/;
+/** An inclusion item that names a diagnosis without enrolling it ("no history of cancer"). */
+const NEGATED_RE =
+  /^\W*(?:no|not|without|absence of|free of|exclud\w*|never)\b|\bno (?:prior |previous |known |active |current )?(?:history|evidence|diagnosis)\b|\bhistory of\b|\bfree of\b|\bsuspected\b|\bsuspicio/;
 
 export interface ScopeResult {
   value: NsclcScope;
@@ -30,27 +64,51 @@ export interface ScopeResult {
   criteria: DiagnosisCriterion[];
 }
 
-function titleText(study: Study): string {
-  const p = study.protocolSection;
-  return fold(
-    [
-      p.identificationModule.briefTitle ?? '',
-      p.identificationModule.officialTitle ?? '',
-      ...(p.conditionsModule?.conditions ?? []),
-      ...(p.conditionsModule?.keywords ?? []),
-      ...(study.derivedSection?.conditionBrowseModule?.meshes ?? []).map((m) => m.term),
-    ].join(' | '),
-  );
+/** "anaplastic lymphoma kinase" is a gene, not a lymphoma. */
+const scopeFold = (text: string) => fold(text).replace(/\banaplastic lymphoma kinase\b/g, 'alk');
+/** "tumor necrosis factor" is a cytokine, not a tumour. */
+const withoutCytokines = (t: string) => t.replace(/\btumou?r necrosis factor\b/g, 'tnf');
+
+function titles(study: Study): string[] {
+  const id = study.protocolSection.identificationModule;
+  return [id.briefTitle ?? '', id.officialTitle ?? ''].filter((t) => t.length > 0);
 }
 
-function conditionsText(study: Study): string {
-  const p = study.protocolSection;
-  return fold(
-    [p.identificationModule.briefTitle ?? '', ...(p.conditionsModule?.conditions ?? [])].join(
-      ' | ',
+function conditionList(study: Study): string[] {
+  return study.protocolSection.conditionsModule?.conditions ?? [];
+}
+
+function meshTerms(study: Study): string[] {
+  return (study.derivedSection?.conditionBrowseModule?.meshes ?? []).map((m) => m.term);
+}
+
+function titleText(study: Study): string {
+  return withoutCytokines(
+    scopeFold(
+      [
+        ...titles(study),
+        ...conditionList(study),
+        ...(study.protocolSection.conditionsModule?.keywords ?? []),
+        ...meshTerms(study),
+      ].join(' | '),
     ),
   );
 }
+
+/** The record's primary purpose (a field the schema passes through untouched). */
+function primaryPurpose(study: Study): string | undefined {
+  const design: unknown = study.protocolSection.designModule;
+  if (typeof design !== 'object' || design === null || !('designInfo' in design)) return undefined;
+  const info: unknown = design.designInfo;
+  if (typeof info !== 'object' || info === null || !('primaryPurpose' in info)) return undefined;
+  return typeof info.primaryPurpose === 'string' ? info.primaryPurpose : undefined;
+}
+
+const isGenericCancer = (condition: string) =>
+  CANCER_RE.test(condition) &&
+  withoutCytokines(scopeFold(condition))
+    .replace(GENERIC_WORDS_RE, ' ')
+    .replace(/[^a-z]+/g, '') === '';
 
 /** Removes "non-small cell" so that SCLC patterns do not see NSCLC. */
 const NSCLC_GLOBAL = new RegExp(NSCLC_RE.source, 'g');
@@ -64,6 +122,9 @@ function nsclcNamedAsExcluded(folded: string): boolean {
   );
 }
 
+/** Other tumour types listed without "excluding"/"except" in front of them. */
+const namesOtherSitesAsIncluded = (f: string) =>
+  OTHER_SITE_RE.test(f.replace(/\b(?:exclud\w*|except|other than|not including)\b.*$/, ''));
 export function extractScope(
   study: Study,
   items: CriteriaItem[],
@@ -124,73 +185,120 @@ export function extractScope(
     }
   }
 
-  const firstMatching = (re: RegExp) => inclusion.find((i) => re.test(i.folded));
-  const inclNsclc = inclusion.find(
-    (i) => NSCLC_RE.test(i.folded) && !nsclcNamedAsExcluded(i.folded),
-  );
-  const ev = (item: CriteriaItem | undefined) => (item ? evidenceOf(item) : undefined);
-
-  const titleNsclc = NSCLC_RE.test(title);
-  const titleSclc = SCLC_RE.test(withoutNsclc(title));
-  const titleNe = NE_RE.test(title);
-  const titleLung = LUNG_RE.test(title) || /\blung\b/.test(conditions);
-  const titleBasket = BASKET_RE.test(title);
-  const criteriaText = inclusion.map((i) => i.folded).join(' \n ');
-  const excludedText = items
-    .filter((i) => i.section === 'exclusion')
-    .map((i) => i.folded)
-    .join(' \n ');
-
   const result = (value: NsclcScope, evidence?: Evidence): ScopeResult => ({
     value,
     evidence,
     criteria,
   });
+  const ev = (item: CriteriaItem | undefined) => (item ? evidenceOf(item) : undefined);
+  const firstMatching = (re: RegExp) => inclusion.find((i) => re.test(scopeFold(i.text)));
+  /** The record's own words when no criterion decided: its conditions, else its title. */
+  const recordEvidence = (pick?: string): Evidence | undefined => {
+    const conditions = conditionList(study);
+    const quote = pick ?? (conditions.length > 0 ? conditions.join('; ') : titles(study)[0]);
+    if (!quote) return undefined;
+    return {
+      quote,
+      section: 'inclusion',
+      heading: pick === undefined && conditions.length > 0 ? 'Conditions' : 'Title',
+    };
+  };
 
+  const head = titleText(study);
+  const titleOnly = withoutCytokines(scopeFold(titles(study).join(' | ')));
+  const statedPopulation = withoutCytokines(
+    scopeFold([...titles(study), ...conditionList(study)].join(' | ')),
+  );
+  const folded = (i: CriteriaItem) => withoutCytokines(scopeFold(i.text));
+  const positive = inclusion.filter((i) => !NEGATED_RE.test(folded(i)));
+  const inclNsclc = positive.find(
+    (i) => NSCLC_RE.test(folded(i)) && !nsclcNamedAsExcluded(folded(i)),
+  );
+  const inclLung = inclNsclc ?? positive.find((i) => LUNG_RE.test(folded(i)));
+  const criteriaText = inclusion.map(folded).join(' \n ');
+  const excludedText = items
+    .filter((i) => i.section === 'exclusion')
+    .map(folded)
+    .join(' \n ');
+  const purpose = primaryPurpose(study);
+  const notTumourDirected =
+    (purpose !== undefined && NOT_TUMOUR_DIRECTED_PURPOSES.has(purpose)) ||
+    NOT_TUMOUR_DIRECTED_RE.test(statedPopulation);
+  const atRisk =
+    purpose === 'SCREENING' || purpose === 'PREVENTION' || AT_RISK_RE.test(titleOnly);
+
+  const titleNsclc = NSCLC_RE.test(head);
+  const titleSclc = SCLC_RE.test(withoutNsclc(head));
+  const titleNe = NE_RE.test(head);
+  const titleLung = LUNG_RE.test(head);
+  const titleBasket = BASKET_RE.test(head);
+
+  // People screened or protected from lung cancer do not have it.
+  if ((titleNsclc || titleLung) && atRisk && !inclLung) {
+    return result('not_nsclc', ev(inclusion[0]) ?? recordEvidence());
+  }
   if (titleNsclc) {
-    if (titleBasket || OTHER_CANCER_RE.test(withoutNsclc(title)))
-      return result('basket', ev(inclNsclc));
+    if (titleBasket || OTHER_SITE_RE.test(withoutNsclc(head))) return result('basket', ev(inclNsclc));
     if (titleSclc) return result('lung', ev(inclNsclc));
     return result('nsclc', ev(inclNsclc));
   }
   if (titleSclc || (titleNe && !titleBasket)) {
     // SCLC or neuroendocrine: only if the criteria themselves admit NSCLC.
-    if (inclNsclc && !/\blcnec\b|large[- ]cells? neuroendocrine/.test(inclNsclc.folded))
+    if (inclNsclc && !/\blcnec\b|large[- ]cells? neuroendocrine/.test(folded(inclNsclc)))
       return result('lung', ev(inclNsclc));
     return result('not_nsclc', ev(firstMatching(SCLC_RE) ?? firstMatching(NE_RE)));
   }
-  if (/\bmesothelioma\b/.test(title) && !titleLung)
-    return result('not_nsclc', ev(firstMatching(/mesothelioma/)));
+  if (/\bmesothelioma\b/.test(head) && !titleLung)
+    return result('not_nsclc', ev(firstMatching(/mesothelioma/)) ?? recordEvidence());
   if (titleLung) {
     if (inclNsclc || !SCLC_RE.test(withoutNsclc(criteriaText))) {
-      if (titleBasket || OTHER_CANCER_RE.test(title)) return result('basket', ev(inclNsclc));
+      if (titleBasket || OTHER_SITE_RE.test(head)) return result('basket', ev(inclLung));
       return result(
         inclNsclc && !SCLC_RE.test(withoutNsclc(criteriaText)) ? 'nsclc' : 'lung',
-        ev(inclNsclc),
+        ev(inclLung),
       );
     }
     return result('not_nsclc', ev(firstMatching(SCLC_RE)));
   }
-  if (titleBasket || inclNsclc) {
-    // A basket: does it admit NSCLC? Named in inclusion, or any solid tumour not excluded.
-    if (inclNsclc) return result('basket', ev(inclNsclc));
-    if (/(?:non[- ]?small[- ]?cell|nsclc)/.test(excludedText) && !criteria.some((c) => c.cohorts)) {
-      return result(
-        'not_nsclc',
-        ev(items.find((i) => i.section === 'exclusion' && NSCLC_RE.test(i.folded))),
-      );
-    }
-    const lungSolid = firstMatching(
-      /\bsolid tumou?r|\bany tumou?r|\badvanced (?:or metastatic )?cancer|\bmalignan/,
+  if (inclNsclc) return result('basket', ev(inclNsclc));
+  if (inclLung) return result('lung', ev(inclLung));
+
+  // Neither NSCLC nor lung cancer is named: a basket, another cancer, or no cancer at all.
+  const cancerConditions = [...conditionList(study), ...meshTerms(study)].filter((c) =>
+    CANCER_RE.test(withoutCytokines(scopeFold(c))),
+  );
+  const saysCancer = cancerConditions.length > 0 || CANCER_RE.test(titleOnly);
+  const generic =
+    titleBasket ||
+    cancerConditions.some(isGenericCancer) ||
+    (cancerConditions.length === 0 && CANCER_RE.test(titleOnly) && !OTHER_SITE_RE.test(titleOnly));
+  if (!saysCancer && !titleBasket) return result('not_nsclc', recordEvidence());
+  if (!generic) {
+    const site = cancerConditions[0];
+    return result('not_nsclc', site ? recordEvidence(site) : recordEvidence());
+  }
+  // "Any cancer", "solid tumours": enrols NSCLC unless excluded or restricted to listed types.
+  if (notTumourDirected) return result('not_nsclc', recordEvidence());
+  if (/(?:non[- ]?small[- ]?cell|nsclc)/.test(excludedText) && !criteria.some((c) => c.cohorts)) {
+    return result(
+      'not_nsclc',
+      ev(items.find((i) => i.section === 'exclusion' && NSCLC_RE.test(folded(i)))),
     );
-    if (lungSolid && !OTHER_CANCER_RE.test(conditions.replace(/\bsolid tumou?rs?\b/g, '')))
-      return result('basket', ev(lungSolid));
-    if (titleBasket) return result('basket', ev(lungSolid));
-    return result('unknown');
   }
-  if (CANCER_RE.test(title) || CANCER_RE.test(criteriaText.slice(0, 600))) {
-    if (OTHER_CANCER_RE.test(title) || titleNe) return result('not_nsclc');
-    return result('unknown');
-  }
-  return result('not_nsclc');
+  const basketItem = positive.find(
+    (i) => BASKET_RE.test(folded(i)) && !namesOtherSitesAsIncluded(folded(i)),
+  );
+  if (basketItem) return result('basket', ev(basketItem));
+  const restricted = positive.find(
+    (i) => CANCER_RE.test(folded(i)) && namesOtherSitesAsIncluded(folded(i)),
+  );
+  if (restricted) return result('not_nsclc', ev(restricted));
+  if (OTHER_SITE_RE.test(titleOnly)) return result('not_nsclc', recordEvidence(titles(study)[0]));
+  const anyCancer = positive.find((i) =>
+    /\b(?:confirmed|diagnos\w*|documented|proven)\b[^.;]{0,40}\b(?:cancer|malignan\w*|carcinoma|neoplasm)/.test(
+      folded(i),
+    ),
+  );
+  if (titleBasket || anyCancer) return result('basket', ev(anyCancer));
+  return result('unknown');
 }

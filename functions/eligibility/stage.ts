@@ -63,6 +63,21 @@ const STAGE_LIST_RE = new RegExp(
 export function stagesIn(text: string): Stage[] {
   const fine = new Set<Stage>();
   const folded = text
+    .replace(/\bstage(?=(?:iv|i{1,3}|[1-4])[abc]?\b)/g, 'stage ')
+    .replace(/\((?:stage\s*)?((?:iv|i{1,3})[abc]?)\)/g, ' stage $1 ')
+    .replace(
+      /\b(iv|i{1,3})([abc])((?:\s*\/\s*[abc]\b)+)/g,
+      (_m, roman: string, first: string, rest: string) =>
+        [
+          first,
+          ...rest
+            .split('/')
+            .map((x) => x.trim())
+            .filter(Boolean),
+        ]
+          .map((l) => `${roman}${l}`)
+          .join('/'),
+    )
     .replace(/\s*\([^()]*\)/g, ' ')
     .replace(/\bt\d[a-c]?n\d[a-c]?(?:m\d[a-c]?)?/g, ' ');
   for (const m of folded.matchAll(STAGE_LIST_RE)) {
@@ -129,8 +144,10 @@ export function stageFinding(folded: string): StageFinding | undefined {
 
   const stageIIIOnly = stages.length > 0 && stages.every((s) => s.startsWith('III'));
   if (stages.length > 0) {
-    if (stageIIIOnly && unresectable && !resected) {
+    if (stageIIIOnly && (unresectable || curativeNot) && !resected) {
       settings.add('locally_advanced_unresectable');
+      if (metastatic) settings.add('metastatic');
+      if (recurrent) settings.add('recurrent');
       return { stages: [], settings: [...settings] };
     }
     if (
@@ -147,7 +164,10 @@ export function stageFinding(folded: string): StageFinding | undefined {
     }
     return { stages, settings: [...settings] };
   }
-  if (metastatic && !locally && !advanced && !curativeNot && !unresectable)
+  if (metastatic && unresectable && !locally && !advanced) {
+    settings.add('locally_advanced_unresectable');
+    settings.add('metastatic');
+  } else if (metastatic && !locally && !advanced && !curativeNot && !unresectable)
     settings.add('metastatic');
   else if (advanced || curativeNot || (locally && metastatic)) settings.add('advanced');
   else if (locally && (unresectable || /\bchemoradi/.test(folded)))

@@ -230,14 +230,19 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
       }
     }
     const explicitNaive =
-      /\btreatment[- ]na[iï]ve\b|\bpreviously untreated\b|\b(?:no|not|never|without)\b[^.;]{0,30}\b(?:systemic|anti-?cancer|anti-?tumou?r)\b|\bha(?:ve|s)(?:n't| not) (?:accepted|received|had) any\b/.test(
+      !/steroid/.test(text) &&
+      /\btreatment[- ]na[iï]ve\b|\bpreviously untreated\b|\b(?:no|not|never|without)\b[^.;]{0,30}\b(?:systemic|anti-?cancer|anti-?tumou?r)\b[^.;]{0,25}\b(?:therap|treatment|regimen|chemotherapy)|\bha(?:ve|s)(?:n't| not) (?:accepted|received|had) any\b/.test(
         text,
       );
+    // "Treatment-naive patients are eligible only if they refused standard treatment": a condition.
+    if (/\beligible only if\b|\bonly (?:be )?eligible if\b|\bonly if they\b/.test(text)) return out;
     const firstLineOnly = /\bfirst[- ]line\b|\b1l\b|\bfrontline\b/.test(text) && !explicitNaive;
     const naive =
       explicitNaive ||
       (NAIVE_RE.test(text) && !(firstLineOnly && therapyMentions(text).length > 0));
-    const mentions = therapyMentions(withoutExceptions(text));
+    const mentions = therapyMentions(withoutExceptions(text)).filter(
+      (m) => !isStudyDrugContext(text, m),
+    );
     if (naive && !lines) {
       // "no prior chemotherapy" names a class: that is a forbid of the class, not naivety.
       const noPriorClass = /\bno (?:prior|previous) ([a-z- ]+?)(?: therapy| treatment)?\b/.exec(
@@ -308,7 +313,8 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
         /\bprogress|\bfail|\brefractory\b|\bresistan|\brelapse/.test(span) &&
         !/\bor (?:were |was |be )?intoleran|\bintoleran\w* or\b|\bor (?:had |have )?(?:unacceptable )?toxicit/.test(
           span,
-        );
+        ) &&
+        !/\b(?:no|without|not|absence of)\b[^.;]{0,25}\bprogress/.test(span);
       out.push({
         kind: 'prior_therapy',
         effect: 'require',
@@ -332,12 +338,19 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
         clause,
       )
     ) {
-      out.push({
-        kind: 'treatment_naive',
-        effect: 'require',
-        includesPerioperative: perioperativeBreaksNaivety(text),
-      });
-      continue;
+      if (
+        /\bsystemic\b|\banti-?cancer\b|\banti-?tumou?r\b|\bany (?:prior )?(?:therapy|treatment)\b/.test(
+          clause,
+        ) ||
+        therapyMentions(clause).length === 0
+      ) {
+        out.push({
+          kind: 'treatment_naive',
+          effect: 'require',
+          includesPerioperative: perioperativeBreaksNaivety(text),
+        });
+        continue;
+      }
     }
     const cleaned = withoutExceptions(clause);
     const mentions = therapyMentions(cleaned).filter(
@@ -361,6 +374,14 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
     out.push({ kind: 'prior_therapy', effect: 'forbid', anyOf, settings: settingsOf(clause) });
   }
   return out;
+}
+
+/** "before the first dose of furmonertinib", "to receive poziotinib": the study's own drug. */
+function isStudyDrugContext(text: string, m: Mention): boolean {
+  const before = text.slice(Math.max(0, m.start - 40), m.start);
+  return /\b(?:dose|doses|administration) of (?:the )?(?:study (?:drug|treatment) )?$|\b(?:to )?receiv(?:e|ing) (?:study )?(?:treatment )?(?:with )?$|\bstudy (?:drug|treatment)[^.;]{0,10}$|\beligible (?:to receive|for) [^.;]{0,25}$/.test(
+    before,
+  );
 }
 
 function classesOfDrug(drug: string): TherapyClass[] {
