@@ -6,6 +6,7 @@
  * None of them answers early (middy would skip the `after` phase and so the headers);
  * they throw HttpError and the envelope's onError writes the response.
  */
+import { gzipSync } from 'node:zlib';
 import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { HttpError, type ProblemDetail, ServiceUnavailableError } from './errors.ts';
@@ -17,6 +18,20 @@ import { type Route, resolveRoute } from './router.ts';
 import type { HttpEvent, HttpResult, Reply } from './types.ts';
 
 type Mw = MiddlewareObj<HttpEvent, HttpResult | Reply, Error, Context>;
+
+/** Bodies at least this large are gzipped for clients that accept it (a ranked list of 50
+ * trials with quotes is ~100 KB of JSON; Lambda's response payload limit is 6 MB). */
+export const GZIP_MIN_BYTES = 8 * 1024;
+
+export function acceptsGzip(acceptEncoding: string | undefined): boolean {
+  if (!acceptEncoding) return false;
+  return acceptEncoding.split(',').some((part) => {
+    const [name = '', ...params] = part.split(';').map((x) => x.trim().toLowerCase());
+    if (name !== 'gzip' && name !== '*') return false;
+    const q = params.find((x) => x.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
+}
 
 export interface EnvelopeOptions {
   log: Logger;
@@ -61,6 +76,13 @@ export function httpEnvelope(options: EnvelopeOptions): Mw {
       headers['content-type'] = 'text/html; charset=utf-8';
       body = reply.html;
     }
+    let isBase64Encoded = false;
+    if (body.length >= GZIP_MIN_BYTES && acceptsGzip(header(event, 'accept-encoding'))) {
+      body = gzipSync(body).toString('base64');
+      isBase64Encoded = true;
+      headers['content-encoding'] = 'gzip';
+      headers.vary = headers.vary ? `${headers.vary}, Accept-Encoding` : 'Accept-Encoding';
+    }
     const status = reply.statusCode;
     options.log(status >= 500 ? 'error' : 'info', 'request', {
       requestId: state.requestId,
@@ -71,7 +93,7 @@ export function httpEnvelope(options: EnvelopeOptions): Mw {
       ...(reply.logFields ?? {}),
       ...extraLog,
     });
-    return { statusCode: status, headers, body };
+    return { statusCode: status, headers, body, isBase64Encoded };
   };
 
   return {

@@ -3,6 +3,7 @@
  * trials: every class of bad input, the routes, the headers, CORS, OpenAPI, health, trial
  * detail, and that no request value reaches a log line.
  */
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpEvent } from '#http/event-builder.ts';
 import type { StudyRepository } from '#store/types.ts';
@@ -285,6 +286,35 @@ describe('headers', () => {
       if (before === undefined) delete process.env.CORS_ORIGINS;
       else process.env.CORS_ORIGINS = before;
     }
+  });
+});
+
+describe('compression', () => {
+  it('gzips large bodies for clients that accept it, and only those', async () => {
+    const plain = await h.call({ method: 'GET', path: '/v1/openapi.json' });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.isBase64Encoded).toBe(false);
+    const zipped = await h.call({
+      method: 'GET',
+      path: '/v1/openapi.json',
+      headers: { 'accept-encoding': 'br;q=1, gzip;q=0.8' },
+    });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.vary).toContain('Accept-Encoding');
+    expect(zipped.isBase64Encoded).toBe(true);
+    expect(gunzipSync(Buffer.from(zipped.body, 'base64')).toString('utf8')).toBe(plain.body);
+    const refused = await h.call({
+      method: 'GET',
+      path: '/v1/openapi.json',
+      headers: { 'accept-encoding': 'gzip;q=0' },
+    });
+    expect(refused.headers['content-encoding']).toBeUndefined();
+    const small = await h.call({
+      method: 'GET',
+      path: '/nowhere',
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    expect(small.headers['content-encoding']).toBeUndefined();
   });
 });
 
