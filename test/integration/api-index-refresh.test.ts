@@ -165,7 +165,11 @@ describe('match index refresh', () => {
   });
 
   it('health reports the index version and age; every response carries the sync time', async () => {
+    const before = await api(buildHttpEvent({ method: 'GET', path: '/v1/openapi.json' }));
+    expect(before.headers['x-data-synced-at']).toBe('never');
+    expect(JSON.parse(before.body).dataSyncedAt).toBeNull();
     await repo.putSyncState({ lastSuccessAt: '2026-11-26T23:00:00.000Z' });
+    clock += 61_000;
     await match();
     clock += 5_000;
     const res = await api(buildHttpEvent({ method: 'GET', path: '/health' }));
