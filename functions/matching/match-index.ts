@@ -8,6 +8,7 @@ import type { BiomarkerRef, Criterion } from '#eligibility/facts.ts';
 import type { MatchIndexEntry, Site } from '#store/types.ts';
 import { RECRUITING_SITE_STATUSES } from '#vocabulary/codes.ts';
 import { unitVector } from './geo.ts';
+import { buildSiteGrid, type GridSite, type SiteGrid } from './site-grid.ts';
 import { type CompiledTrial, compileTrial } from './verdict.ts';
 
 const PHASE_RANK: Record<string, number> = {
@@ -35,6 +36,8 @@ export interface IndexedTrial {
   phaseRank: number;
   /** Phases for filtering; a trial without phases counts as NA. */
   phases: readonly string[];
+  /** The same as bits (see phaseMask). */
+  phaseMask: number;
   /** Driver targets (PD-L1/TMB are not drivers). */
   targets: readonly BiomarkerRef[];
   /** Sites a patient can be referred to. */
@@ -45,10 +48,35 @@ export interface IndexedTrial {
 }
 
 export interface MatchIndex {
+  /** In NCT id order: a trial's position is its ordinal. */
   trials: readonly IndexedTrial[];
   /** One representative per distinct criterion (predicate + effect), by id. */
   criteria: readonly Criterion[];
-  byStatus: ReadonlyMap<string, readonly IndexedTrial[]>;
+  /** Ordinals of the trials with each overallStatus. */
+  byStatus: ReadonlyMap<string, Int32Array>;
+  /** Per ordinal, so that filters skip a trial without touching its object. */
+  phaseMasks: Uint8Array;
+  notNsclc: Uint8Array;
+  /** Every referable site with coordinates, by grid cell (for `maxDistanceKm`). */
+  grid: SiteGrid;
+}
+
+const PHASE_BITS: readonly string[] = [
+  'EARLY_PHASE1',
+  'PHASE1',
+  'PHASE2',
+  'PHASE3',
+  'PHASE4',
+  'NA',
+];
+/** Phases as a bit set: a trial passes a phase filter when the masks intersect. */
+export function phaseMask(phases: readonly string[]): number {
+  let mask = 0;
+  for (const p of phases) {
+    const bit = PHASE_BITS.indexOf(p);
+    mask |= bit >= 0 ? 1 << bit : 1 << PHASE_BITS.length;
+  }
+  return mask;
 }
 
 const referable = (s: Site): boolean =>
@@ -58,8 +86,9 @@ export function buildMatchIndex(entries: readonly MatchIndexEntry[]): MatchIndex
   const ids = new Map<string, number>();
   const criteria: Criterion[] = [];
   const trials: IndexedTrial[] = [];
-  const byStatus = new Map<string, IndexedTrial[]>();
-  for (const entry of entries) {
+  const sorted = [...entries].sort((a, b) => (a.nctId < b.nctId ? -1 : a.nctId > b.nctId ? 1 : 0));
+  const statusLists = new Map<string, number[]>();
+  for (const entry of sorted) {
     const compiled = compileTrial(entry.facts, entry);
     const criterionIds = new Int32Array(compiled.criteria.length);
     compiled.criteria.forEach((c, i) => {
@@ -92,27 +121,40 @@ export function buildMatchIndex(entries: readonly MatchIndexEntry[]): MatchIndex
       criterionIds,
       memberIds: compiled.flat.map((i) => criterionIds[i] as number),
       scopeUnknown: entry.facts.scope.value === 'unknown' ? 1 : 0,
-      ordinal: 0,
+      ordinal: trials.length,
       notNsclc: entry.facts.scope.value === 'not_nsclc',
       phaseRank: Math.max(0, ...phases.map((p) => PHASE_RANK[p] ?? 0)),
       phases,
+      phaseMask: phaseMask(phases),
       targets: entry.facts.targets.filter((t) => t.gene !== 'PD-L1' && t.gene !== 'TMB'),
       sites,
       siteVectors,
       siteOfVector,
     };
-    trials.push(trial);
     const status = entry.overallStatus.toUpperCase();
-    const list = byStatus.get(status);
-    if (list) list.push(trial);
-    else byStatus.set(status, [trial]);
+    const list = statusLists.get(status);
+    if (list) list.push(trial.ordinal);
+    else statusLists.set(status, [trial.ordinal]);
+    trials.push(trial);
   }
-  [...trials]
-    .sort((a, b) => (a.entry.nctId < b.entry.nctId ? -1 : a.entry.nctId > b.entry.nctId ? 1 : 0))
-    .forEach((t, i) => {
-      t.ordinal = i;
-    });
-  return { trials, criteria, byStatus };
+  const byStatus = new Map<string, Int32Array>();
+  for (const [status, list] of statusLists) byStatus.set(status, Int32Array.from(list));
+  const gridSites: GridSite[] = [];
+  for (const t of trials) {
+    for (let k = 0; k < t.siteOfVector.length; k++) {
+      const i = t.siteOfVector[k] as number;
+      const s = t.sites[i] as Site;
+      gridSites.push({ trial: t.ordinal, site: i, lat: s.lat as number, lon: s.lon as number });
+    }
+  }
+  return {
+    trials,
+    criteria,
+    byStatus,
+    phaseMasks: Uint8Array.from(trials, (t) => t.phaseMask),
+    notNsclc: Uint8Array.from(trials, (t) => (t.notNsclc ? 1 : 0)),
+    grid: buildSiteGrid(gridSites),
+  };
 }
 
 /** A criterion's identity for evaluation: all but its words and cohort labels, keys sorted. */

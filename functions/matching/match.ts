@@ -14,8 +14,9 @@ import type { BiomarkerRef, Criterion } from '#eligibility/facts.ts';
 import type { Site } from '#store/types.ts';
 import { criterionStatus, type ProfileView, prepareProfile } from './evaluate.ts';
 import { dotToKm, unitVector } from './geo.ts';
-import type { IndexedTrial, MatchIndex } from './match-index.ts';
+import { type IndexedTrial, type MatchIndex, phaseMask } from './match-index.ts';
 import type { NormalisedRequest, Understood } from './profile.ts';
+import { nearestWithin } from './site-grid.ts';
 import {
   type CohortVerdict,
   type Decision,
@@ -120,21 +121,15 @@ function nearest(
 }
 
 function siteView(s: Site, km: number): NearestSite {
-  return {
-    ...(s.facility !== undefined ? { facility: s.facility } : {}),
-    ...(s.city !== undefined ? { city: s.city } : {}),
-    ...(s.state !== undefined ? { state: s.state } : {}),
-    ...(s.country !== undefined ? { country: s.country } : {}),
-    ...(s.zip !== undefined ? { zip: s.zip } : {}),
-    ...(s.status !== undefined ? { status: s.status } : {}),
-    distanceKm: Math.round(km * 10) / 10,
-    ...(s.contact !== undefined ? { contact: s.contact } : {}),
-  };
-}
-
-function anyIn(values: readonly string[], wanted: ReadonlySet<string>): boolean {
-  for (const v of values) if (wanted.has(v)) return true;
-  return false;
+  const out: NearestSite = { distanceKm: Math.round(km * 10) / 10 };
+  if (s.facility !== undefined) out.facility = s.facility;
+  if (s.city !== undefined) out.city = s.city;
+  if (s.state !== undefined) out.state = s.state;
+  if (s.country !== undefined) out.country = s.country;
+  if (s.zip !== undefined) out.zip = s.zip;
+  if (s.status !== undefined) out.status = s.status;
+  if (s.contact !== undefined) out.contact = s.contact;
+  return out;
 }
 
 /**
@@ -159,7 +154,6 @@ export function matchTrials(
 ): MatchResponse {
   const view = prepareProfile(request.profile);
   const cache = new Uint8Array(index.criteria.length);
-  const phases = request.filters.phases ? new Set<string>(request.filters.phases) : undefined;
   const loc = request.location;
   const [lx, ly, lz] = loc ? unitVector(loc.lat, loc.lon) : [0, 0, 0];
   const maxKm = loc?.maxDistanceKm;
@@ -183,32 +177,50 @@ export function matchTrials(
     return codes;
   };
 
+  // With a distance limit, the site grid finds every trial's nearest site within range at once.
+  const within =
+    loc && maxKm !== undefined
+      ? nearestWithin(index.grid, loc.lat, loc.lon, maxKm, index.trials.length)
+      : undefined;
+  const wantedPhases = request.filters.phases ? phaseMask(request.filters.phases) : 0;
+
+  const { phaseMasks, notNsclc, trials } = index;
+  const includeExcluded = request.options.includeExcluded;
   for (const status of request.filters.statuses) {
-    const trials = index.byStatus.get(status);
-    if (!trials) continue;
-    for (let t = 0; t < trials.length; t++) {
-      const trial = trials[t] as IndexedTrial;
-      if (phases && !anyIn(trial.phases, phases)) continue;
+    const ordinals = index.byStatus.get(status);
+    if (!ordinals) continue;
+    for (let k = 0; k < ordinals.length; k++) {
+      const o = ordinals[k] as number;
+      if (wantedPhases !== 0 && ((phaseMasks[o] as number) & wantedPhases) === 0) continue;
       let site = -1;
-      let distanceKm = Number.POSITIVE_INFINITY;
-      if (loc) {
-        const n = nearest(trial, lx, ly, lz);
-        if (maxKm !== undefined && !(n.km <= maxKm)) continue;
-        site = n.site;
-        distanceKm = n.km;
+      if (within) {
+        site = within.site[o] as number;
+        if (site < 0) continue;
       }
+      if (notNsclc[o] === 1) {
+        total.excluded++;
+        if (!includeExcluded) continue;
+      }
+      const trial = trials[o] as IndexedTrial;
       let decision = NOT_NSCLC;
-      if (!trial.notNsclc) {
+      if (notNsclc[o] !== 1) {
         // Each distinct criterion is evaluated once per request, then read from the cache.
         const ids = trial.memberIds;
-        for (let k = 0; k < ids.length; k++) {
-          const id = ids[k] as number;
+        for (let i = 0; i < ids.length; i++) {
+          const id = ids[i] as number;
           if (cache[id] === 0) statusOfId(id);
         }
         decision = decideFlat(trial.compiled.starts, ids, cache, trial.scopeUnknown);
+        total[decision.verdict]++;
+        if (decision.verdict === 'excluded' && !includeExcluded) continue;
       }
-      total[decision.verdict]++;
-      if (decision.verdict === 'excluded' && !request.options.includeExcluded) continue;
+      let distanceKm = Number.POSITIVE_INFINITY;
+      if (within) distanceKm = dotToKm(within.dot[o] as number);
+      else if (loc) {
+        const n = nearest(trial, lx, ly, lz);
+        site = n.site;
+        distanceKm = n.km;
+      }
       kept.push({
         trial,
         decision,
@@ -239,23 +251,24 @@ export function matchTrials(
     const why = explain(trial.compiled, decision, codesOf(trial));
     const e = trial.entry;
     const site = c.site >= 0 ? trial.sites[c.site] : undefined;
-    return {
+    const result: MatchResult = {
       nctId: e.nctId,
       title: e.title,
       url: ctgovUrl(e.nctId),
       status: e.overallStatus,
-      phases: [...e.phases],
+      phases: e.phases.slice(),
       lastUpdatePostDate: e.lastUpdatePostDate,
       verdict: why.verdict,
-      ...(why.cohort !== undefined ? { cohort: why.cohort } : {}),
       targetsPatientDriver: c.targeted,
       reasons: why.reasons,
       unknowns: why.unknowns,
       toDiscuss: why.toDiscuss,
-      ...(why.cohorts ? { cohorts: why.cohorts } : {}),
       nearestSite: site ? siteView(site, c.distanceKm) : null,
       recruitingSiteCount: trial.sites.length,
     };
+    if (why.cohort !== undefined) result.cohort = why.cohort;
+    if (why.cohorts) result.cohorts = why.cohorts;
+    return result;
   });
 
   return {

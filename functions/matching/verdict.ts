@@ -270,15 +270,17 @@ export function explain(t: CompiledTrial, d: Decision, codes: ArrayLike<number>)
   for (const i of group.members) {
     const c = t.criteria[i] as Criterion;
     const status = CODE_STATUS[codes[i] as StatusCode];
-    reasons.push({
+    const reason: Reason = {
       criterion: { kind: c.kind, label: criterionLabel(c) },
       status,
       effect: c.effect,
       quote: c.evidence.quote,
       section: c.evidence.section,
-      ...(c.cohorts?.length && group.cohort ? { cohort: group.cohort } : {}),
-      ...(status === 'unknown' ? { needs: needsOf(c) } : {}),
-    });
+    };
+    // Plain assignments, not conditional spreads: this runs for every reason of every result.
+    if (c.cohorts?.length && group.cohort) reason.cohort = group.cohort;
+    if (status === 'unknown') reason.needs = needsOf(c);
+    reasons.push(reason);
   }
   reasons.sort((a, b) => ORDER[a.status] - ORDER[b.status]);
   const unknowns = [
