@@ -122,6 +122,19 @@ function nsclcNamedAsExcluded(folded: string): boolean {
   );
 }
 
+/** "brain metastases" is where a cancer spread, not another cancer. */
+const withoutMetastasisSites = (t: string) =>
+  t.replace(
+    /\b(?:brain|bone|liver|adrenal|cns|leptomeningeal|peritoneal)(?: and \w+)? (?:metasta\w*|lesions?)/g,
+    ' ',
+  );
+/** An inclusion item that states the diagnosis enrolled. */
+const DIAGNOSIS_RE =
+  /\b(?:diagnos\w*|confirmed|histolog\w*|cytolog\w*|documented|proven|stage [iv1-4]+|patients? with|participants? with|subjects? with)\b/;
+/** Background in an item: an earlier study, not the population enrolled. */
+const BACKGROUND_RE =
+  /\b(?:has|have) (?:been )?(?:demonstrated|shown)|\bpreviously shown|\bstud(?:y|ies) (?:has|have) shown/;
+
 /** Other tumour types listed without "excluding"/"except" in front of them. */
 const namesOtherSitesAsIncluded = (f: string) =>
   OTHER_SITE_RE.test(f.replace(/\b(?:exclud\w*|except|other than|not including)\b.*$/, ''));
@@ -130,8 +143,6 @@ export function extractScope(
   items: CriteriaItem[],
   expand: (labels: string[]) => string[],
 ): ScopeResult {
-  const title = titleText(study);
-  const conditions = conditionsText(study);
   const criteria: DiagnosisCriterion[] = [];
   const inclusion = items.filter((i) => i.section === 'inclusion');
 
@@ -224,8 +235,17 @@ export function extractScope(
   const notTumourDirected =
     (purpose !== undefined && NOT_TUMOUR_DIRECTED_PURPOSES.has(purpose)) ||
     NOT_TUMOUR_DIRECTED_RE.test(statedPopulation);
-  const atRisk =
-    purpose === 'SCREENING' || purpose === 'PREVENTION' || AT_RISK_RE.test(titleOnly);
+  const atRisk = purpose === 'SCREENING' || purpose === 'PREVENTION' || AT_RISK_RE.test(titleOnly);
+
+  // A record that never says cancer: an NSCLC mention in its criteria must read as a diagnosis
+  // enrolled, not as background ("shown to be safe in 20 NSCLC patients").
+  const headSaysCancer = CANCER_RE.test(head) || NSCLC_RE.test(head) || LUNG_RE.test(head);
+  if (!headSaysCancer) {
+    if (notTumourDirected) return result('not_nsclc', recordEvidence());
+    const asDiagnosis = (i: CriteriaItem) =>
+      DIAGNOSIS_RE.test(folded(i)) && !BACKGROUND_RE.test(folded(i));
+    if (inclLung && !asDiagnosis(inclLung)) return result('not_nsclc', recordEvidence());
+  }
 
   const titleNsclc = NSCLC_RE.test(head);
   const titleSclc = SCLC_RE.test(withoutNsclc(head));
@@ -238,7 +258,8 @@ export function extractScope(
     return result('not_nsclc', ev(inclusion[0]) ?? recordEvidence());
   }
   if (titleNsclc) {
-    if (titleBasket || OTHER_SITE_RE.test(withoutNsclc(head))) return result('basket', ev(inclNsclc));
+    if (titleBasket || OTHER_CANCER_RE.test(withoutNsclc(head)))
+      return result('basket', ev(inclNsclc));
     if (titleSclc) return result('lung', ev(inclNsclc));
     return result('nsclc', ev(inclNsclc));
   }
@@ -251,8 +272,12 @@ export function extractScope(
   if (/\bmesothelioma\b/.test(head) && !titleLung)
     return result('not_nsclc', ev(firstMatching(/mesothelioma/)) ?? recordEvidence());
   if (titleLung) {
+    // Lung cancer only among the keywords of a study of a symptom or habit in any cancer.
+    if (notTumourDirected && !inclLung && !LUNG_RE.test(statedPopulation))
+      return result('not_nsclc', recordEvidence());
     if (inclNsclc || !SCLC_RE.test(withoutNsclc(criteriaText))) {
-      if (titleBasket || OTHER_SITE_RE.test(head)) return result('basket', ev(inclLung));
+      if (titleBasket || OTHER_SITE_RE.test(withoutMetastasisSites(head)))
+        return result('basket', ev(inclLung));
       return result(
         inclNsclc && !SCLC_RE.test(withoutNsclc(criteriaText)) ? 'nsclc' : 'lung',
         ev(inclLung),
