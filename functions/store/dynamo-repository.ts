@@ -94,6 +94,7 @@ interface MetaGuard {
   rawChunks: number;
   siteChunks: number;
   stale: boolean;
+  extractorVersion: string;
 }
 
 interface Prepared {
@@ -114,7 +115,7 @@ interface Prepared {
 }
 
 const GUARD_PROJECTION =
-  'pk, lastUpdatePostDate, lastUpdateSubmitDate, contentHash, matchHash, gen, rawChunks, siteChunks, stale';
+  'pk, lastUpdatePostDate, lastUpdateSubmitDate, contentHash, matchHash, gen, rawChunks, siteChunks, stale, extractorVersion';
 
 /** META holds everything but the raw record and sites; past this it would risk the 400 KB limit. */
 const MAX_MATCH_BYTES = 360_000;
@@ -172,7 +173,13 @@ export class DynamoStudyRepository implements SyncRepository {
     for (const p of candidates) {
       const old = existing.get(p.nctId);
       if (old && compareVersion(old, p) > 0) outcomes[p.index] = 'older';
-      else if (old && old.contentHash === p.contentHash && (!old.stale || options.preserveStale)) {
+      else if (
+        old &&
+        old.contentHash === p.contentHash &&
+        // The version attribute drives re-derivation: a mismatch is repaired, never skipped.
+        old.extractorVersion === p.extractorVersion &&
+        (!old.stale || options.preserveStale)
+      ) {
         outcomes[p.index] = 'unchanged';
       } else toWrite.push(p);
     }
@@ -331,6 +338,7 @@ export class DynamoStudyRepository implements SyncRepository {
         rawChunks: Number(item.rawChunks ?? 0),
         siteChunks: Number(item.siteChunks ?? 0),
         stale: item.stale === true,
+        extractorVersion: String(item.extractorVersion ?? ''),
       });
     }
     return out;
@@ -799,13 +807,28 @@ export async function rederiveFacts(
   repo: SyncRepository,
   extract: (study: Study) => TrialFacts,
   version: string,
-  options: { batch?: number; log?: (line: Record<string, unknown>) => void } = {},
-): Promise<{ checked: number; written: string[]; failed: { nctId: string; message: string }[] }> {
+  options: {
+    batch?: number;
+    log?: (line: Record<string, unknown>) => void;
+    /** Checked before each batch (a Lambda deadline); what is left is done by the next call. */
+    shouldStop?: () => boolean;
+  } = {},
+): Promise<{
+  checked: number;
+  written: string[];
+  failed: { nctId: string; message: string }[];
+  complete: boolean;
+}> {
   const ids = await repo.listOutdatedFacts(version);
   const written: string[] = [];
   const failed: { nctId: string; message: string }[] = [];
   const batch = options.batch ?? 50;
+  let complete = true;
   for (let i = 0; i < ids.length; i += batch) {
+    if (options.shouldStop?.()) {
+      complete = false;
+      break;
+    }
     const items: { study: Study; facts: TrialFacts; rawJson: string }[] = [];
     for (const id of ids.slice(i, i + batch)) {
       // The stored text, not a re-serialisation: the record (and its chunks) stay as they are.
@@ -824,11 +847,12 @@ export async function rederiveFacts(
         written.push(items[j]?.study.protocolSection.identificationModule.nctId ?? '');
     });
     options.log?.({
+      level: 'info',
       event: 'rederive.batch',
       done: Math.min(i + batch, ids.length),
       of: ids.length,
     });
   }
-  await repo.publishIndex();
-  return { checked: ids.length, written, failed };
+  if (written.length > 0) await repo.publishIndex();
+  return { checked: ids.length, written, failed, complete };
 }

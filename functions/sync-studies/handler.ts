@@ -11,9 +11,9 @@
  */
 import type { Context } from 'aws-lambda';
 import { createCtgovClient } from '#ctgov/client.ts';
-import { extractFacts } from '#eligibility/extract.ts';
+import { EXTRACTOR_VERSION, extractFacts } from '#eligibility/extract.ts';
 import { createDocumentClient } from '#store/dynamo-client.ts';
-import { createDynamoRepository } from '#store/dynamo-repository.ts';
+import { createDynamoRepository, rederiveFacts } from '#store/dynamo-repository.ts';
 import { runSync, type SyncSummary } from '#sync/run-sync.ts';
 
 export interface SyncEvent {
@@ -48,16 +48,38 @@ export async function handler(
     minIntervalMs: Number(process.env.CTGOV_MIN_INTERVAL_MS ?? 1000),
   });
   const mode = event?.mode === 'full' ? 'full' : 'incremental';
+  const deadlineMs = Date.now() + context.getRemainingTimeInMillis() - SAFETY_MS;
+  const logLine = (line: Record<string, unknown>) =>
+    log({ ...line, requestId: context.awsRequestId });
   try {
-    return await runSync({
+    const summary = await runSync({
       client,
       repo,
       extract: extractFacts,
       mode,
       force: event?.force === true,
-      deadlineMs: Date.now() + context.getRemainingTimeInMillis() - SAFETY_MS,
-      log: (line) => log({ ...line, requestId: context.awsRequestId }),
+      deadlineMs,
+      log: logLine,
     });
+    if (summary.status !== 'paused') {
+      // A deploy with a new extractor re-derives stored facts from the stored records, with no
+      // download; unfinished work continues on the next invocation.
+      const rederived = await rederiveFacts(repo, extractFacts, EXTRACTOR_VERSION, {
+        shouldStop: () => Date.now() >= deadlineMs,
+      });
+      if (rederived.checked > 0) {
+        logLine({
+          level: rederived.failed.length ? 'warn' : 'info',
+          event: 'sync.rederived',
+          extractorVersion: EXTRACTOR_VERSION,
+          outdated: rederived.checked,
+          written: rederived.written.length,
+          failed: rederived.failed.map((f) => f.nctId),
+          complete: rederived.complete,
+        });
+      }
+    }
+    return summary;
   } finally {
     await client.close();
   }

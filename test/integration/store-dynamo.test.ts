@@ -272,6 +272,38 @@ describe('BatchWrite unprocessed items', () => {
   });
 });
 
+describe('throttling', () => {
+  it('retries calls DynamoDB throttles, and the writes land once', async () => {
+    // Fault injection: every third call fails as DynamoDB does when a table is throttled.
+    let calls = 0;
+    let throttled = 0;
+    const faulty = Object.create(h.doc) as DynamoDBDocumentClient;
+    const realSend = h.doc.send.bind(h.doc) as (c: unknown) => Promise<unknown>;
+    (faulty as unknown as { send: (c: unknown) => Promise<unknown> }).send = async (
+      command: unknown,
+    ) => {
+      if (++calls % 3 === 0) {
+        throttled++;
+        throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+          name: 'ProvisionedThroughputExceededException',
+        });
+      }
+      return realSend(command);
+    };
+    const { repo, tableName } = await h.newTable({}, faulty);
+    const studies = Array.from({ length: 10 }, (_, i) => syntheticStudy({ n: i + 90 }));
+    expect(
+      await repo.upsertStudies(studies.map((study) => ({ study, facts: handFacts() }))),
+    ).toEqual(studies.map(() => 'written'));
+    await repo.publishIndex();
+    expect(throttled).toBeGreaterThan(3);
+    expect((await repo.loadMatchIndex()).map((e) => e.nctId)).toEqual(
+      studies.map((s) => s.protocolSection.identificationModule.nctId),
+    );
+    expect((await dumpTable(h.doc, tableName)).filter((i) => i.sk === 'META')).toHaveLength(10);
+  });
+});
+
 describe.skipIf(!SHARED_AVAILABLE)(`the largest real record (${SKIP_REASON})`, () => {
   it('NCT02513394 (777 KB) round-trips byte for byte', async () => {
     const { repo } = await h.newTable();

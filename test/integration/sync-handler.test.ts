@@ -3,7 +3,9 @@
  * JSON log lines, and a failure recorded in the state before it is thrown.
  */
 
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { EXTRACTOR_VERSION } from '#eligibility/extract.ts';
 import { createDocumentClient } from '#store/dynamo-client.ts';
 import { createDynamoRepository } from '#store/dynamo-repository.ts';
 import { createTable } from '#store/table.ts';
@@ -73,6 +75,39 @@ describe('sync-studies handler', () => {
     expect(parsed.at(-1)?.event).toBe('sync.done');
     // No record content in the logs: no titles, no criteria text.
     expect(lines.join('\n')).not.toMatch(/Synthetic study|Inclusion Criteria/);
+  });
+
+  it('re-derives facts left by an older extractor version, without downloading, on a skipped run', async () => {
+    const id = corpus.expectedIds[0] as string;
+    await doc.send(
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: { pk: `STUDY#${id}`, sk: 'META' },
+        UpdateExpression: 'SET extractorVersion = :old',
+        ExpressionAttributeValues: { ':old': 'an-older-version' },
+      }),
+    );
+    const before = replay.stats.requests;
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((line: unknown) => {
+      lines.push(String(line));
+    });
+    try {
+      // The data timestamp has not moved since the sweep above: the sync itself is skipped.
+      const summary = await handler({ mode: 'incremental' }, context(600_000));
+      expect(summary.status).toBe('skipped');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(replay.stats.requests - before).toBe(1); // only /version
+    const rederived = lines.map((l) => JSON.parse(l)).find((l) => l.event === 'sync.rederived');
+    expect(rederived).toMatchObject({
+      outdated: 1,
+      written: 1,
+      complete: true,
+      extractorVersion: EXTRACTOR_VERSION,
+    });
+    expect(await repo.listOutdatedFacts(EXTRACTOR_VERSION)).toEqual([]);
   });
 
   it('records lastError and throws when ClinicalTrials.gov cannot be used', async () => {
