@@ -25,6 +25,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -226,6 +227,11 @@ export async function run(): Promise<void> {
   // Storing 3,000 studies takes minutes in dynalite: keep the table on disk between runs.
   const dataDir = join(root, '.data', `bench-api-${EXTRACTOR_VERSION}-${items.length}`);
   mkdirSync(dataDir, { recursive: true });
+  for (const old of readdirSync(join(root, '.data'))) {
+    const path = join(root, '.data', old);
+    if (old.startsWith('bench-api-') && path !== dataDir)
+      rmSync(path, { recursive: true, force: true });
+  }
   const dynamo = await startDynalite({ path: dataDir });
   try {
     const doc = createDocumentClient({ endpoint: dynamo.endpoint });
