@@ -221,7 +221,9 @@ export function extractScope(
     scopeFold([...titles(study), ...conditionList(study)].join(' | ')),
   );
   const folded = (i: CriteriaItem) => withoutCytokines(scopeFold(i.text));
-  const positive = inclusion.filter((i) => !NEGATED_RE.test(folded(i)));
+  const positive = inclusion.filter(
+    (i) => !NEGATED_RE.test(folded(i)) && !BACKGROUND_RE.test(folded(i)),
+  );
   const inclNsclc = positive.find(
     (i) => NSCLC_RE.test(folded(i)) && !nsclcNamedAsExcluded(folded(i)),
   );
@@ -238,13 +240,12 @@ export function extractScope(
   const atRisk = purpose === 'SCREENING' || purpose === 'PREVENTION' || AT_RISK_RE.test(titleOnly);
 
   // A record that never says cancer: an NSCLC mention in its criteria must read as a diagnosis
-  // enrolled, not as background ("shown to be safe in 20 NSCLC patients").
+  // enrolled.
   const headSaysCancer = CANCER_RE.test(head) || NSCLC_RE.test(head) || LUNG_RE.test(head);
   if (!headSaysCancer) {
     if (notTumourDirected) return result('not_nsclc', recordEvidence());
-    const asDiagnosis = (i: CriteriaItem) =>
-      DIAGNOSIS_RE.test(folded(i)) && !BACKGROUND_RE.test(folded(i));
-    if (inclLung && !asDiagnosis(inclLung)) return result('not_nsclc', recordEvidence());
+    if (inclLung && !DIAGNOSIS_RE.test(folded(inclLung)))
+      return result('not_nsclc', recordEvidence());
   }
 
   const titleNsclc = NSCLC_RE.test(head);
