@@ -20,7 +20,7 @@ import {
 } from '../fixtures/sync/sync-setup.ts';
 import { syntheticId, syntheticStudy } from '../fixtures/sync/synthetic-studies.ts';
 
-const PAGE_SIZE = 10;
+const PAGE_SIZE = 5;
 const NOW = () => new Date('2025-10-04T03:00:00Z');
 
 let h: StoreHarness;
