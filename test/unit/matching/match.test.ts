@@ -228,3 +228,41 @@ describe('response', () => {
     expect(index.criteria).toHaveLength(2);
   });
 });
+
+describe('response schema (the OpenAPI document) matches what matchTrials returns', () => {
+  it('a response with cohorts, sites, contacts, notes and excluded trials parses', async () => {
+    const { matchResponseSchema } = await import('#matching/response-schema.ts');
+    const cohortTrial = entry(
+      'NCT00000061',
+      facts(
+        [
+          req({ kind: 'pdl1', min: 50 }, 'Part A: PD-L1 ≥ 50%', ['part a']),
+          req({ kind: 'unclassified' }, 'Adequate organ function'),
+        ],
+        { cohorts: ['part a', 'part b'] },
+      ),
+      {
+        sites: [
+          site('NYC', NYC.lat, NYC.lon, { contact: { name: 'Dr A', email: 'a@example.org' } }),
+        ],
+      },
+    );
+    const notNsclc = entry(
+      'NCT00000062',
+      facts([], { scope: 'not_nsclc', scopeQuote: 'Small cell lung cancer' }),
+    );
+    const r = run([cohortTrial, notNsclc], {
+      biomarkers: [{ gene: 'HER2', alteration: 'mutation' }],
+      location: { ...BOSTON },
+      options: { includeExcluded: true },
+    });
+    expect(r.results.map((x) => x.verdict)).toEqual(['eligible', 'excluded']);
+    expect(r.results[0]?.cohorts?.length).toBe(2);
+    expect(r.results[0]?.toDiscuss).toEqual([
+      { quote: 'Adequate organ function', section: 'inclusion' },
+    ]);
+    expect(r.results[1]?.reasons[0]?.quote).toBe('Small cell lung cancer');
+    const parsed = matchResponseSchema.parse(JSON.parse(JSON.stringify(r)));
+    expect(parsed.results).toHaveLength(2);
+  });
+});
