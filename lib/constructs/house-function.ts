@@ -11,6 +11,8 @@ import type { Construct } from 'constructs';
 /** Project root (two levels above this file), so entries resolve whatever the cwd is. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+const LAMBDA_CREDENTIALS_MODULE = path.join(PROJECT_ROOT, 'functions/http/lambda-credentials.ts');
+
 /** A table plus the names of its indexes, so grants can name each index ARN (no `index/*`). */
 export interface TableBinding {
   readonly table: dynamodb.ITableV2;
@@ -125,6 +127,9 @@ export class HouseFunction extends nodejs.NodejsFunction {
         mainFields: ['module', 'main'],
         // Bundle the SDK too: pinned by our lockfile and faster to import (stack-notes §4).
         externalModules: [],
+        // On Lambda the credentials are always in the environment: swap the SDK's default
+        // provider chain (SSO, STS, INI, IMDS …) for fromEnv. ~130 KB less to parse at cold start.
+        esbuildArgs: { '--alias:@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS_MODULE },
         forceDockerBundling: false,
         // Some CJS dependencies call require(); an ESM bundle needs one.
         banner:
