@@ -20,6 +20,7 @@ import {
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceInUseException,
+  ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
@@ -46,6 +47,13 @@ export async function createTable(
 ): Promise<void> {
   // A DocumentClient shares its base client's middleware stack, so it can send these too.
   const base = client as DynamoDBClient;
+  // Look first: on AWS the stack owns the table, and a caller may lack CreateTable rights.
+  try {
+    const out = await base.send(new DescribeTableCommand({ TableName: tableName }));
+    if (out.Table?.TableStatus === 'ACTIVE') return;
+  } catch (err) {
+    if (!(err instanceof ResourceNotFoundException)) throw err;
+  }
   try {
     await base.send(
       new CreateTableCommand({
