@@ -8,6 +8,7 @@ import type { BiomarkerRef, Criterion } from '#eligibility/facts.ts';
 import type { MatchIndexEntry, Site } from '#store/types.ts';
 import { RECRUITING_SITE_STATUSES } from '#vocabulary/codes.ts';
 import { unitVector } from './geo.ts';
+import { criterionLabel } from './labels.ts';
 import { buildSiteGrid, type GridSite, type SiteGrid } from './site-grid.ts';
 import { type CompiledTrial, compileTrial } from './verdict.ts';
 
@@ -52,6 +53,8 @@ export interface MatchIndex {
   trials: readonly IndexedTrial[];
   /** One representative per distinct criterion (predicate + effect), by id. */
   criteria: readonly Criterion[];
+  /** Its label, by id. */
+  labels: readonly string[];
   /** Ordinals of the trials with each overallStatus. */
   byStatus: ReadonlyMap<string, Int32Array>;
   /** Per ordinal, so that filters skip a trial without touching its object. */
@@ -150,6 +153,7 @@ export function buildMatchIndex(entries: readonly MatchIndexEntry[]): MatchIndex
   return {
     trials,
     criteria,
+    labels: criteria.map(criterionLabel),
     byStatus,
     phaseMasks: Uint8Array.from(trials, (t) => t.phaseMask),
     notNsclc: Uint8Array.from(trials, (t) => (t.notNsclc ? 1 : 0)),

@@ -248,7 +248,13 @@ export function matchTrials(
 
   const results = top.map((c): MatchResult => {
     const { trial, decision } = c;
-    const why = explain(trial.compiled, decision, codesOf(trial));
+    const ids = trial.criterionIds;
+    const why = explain(
+      trial.compiled,
+      decision,
+      codesOf(trial),
+      (i) => index.labels[ids[i] as number] ?? '',
+    );
     const e = trial.entry;
     const site = c.site >= 0 ? trial.sites[c.site] : undefined;
     const result: MatchResult = {

@@ -255,7 +255,13 @@ function scopeReason(t: CompiledTrial, status: CriterionStatus): Reason {
 }
 
 /** Reasons, unknowns and "to discuss" items of the decided cohort. */
-export function explain(t: CompiledTrial, d: Decision, codes: ArrayLike<number>): TrialVerdict {
+export function explain(
+  t: CompiledTrial,
+  d: Decision,
+  codes: ArrayLike<number>,
+  /** Labels by criterion index, when the caller has them cached. */
+  labelOf: (i: number) => string = (i) => criterionLabel(t.criteria[i] as Criterion),
+): TrialVerdict {
   if (d.group < 0) {
     return {
       verdict: d.verdict,
@@ -271,7 +277,7 @@ export function explain(t: CompiledTrial, d: Decision, codes: ArrayLike<number>)
     const c = t.criteria[i] as Criterion;
     const status = CODE_STATUS[codes[i] as StatusCode];
     const reason: Reason = {
-      criterion: { kind: c.kind, label: criterionLabel(c) },
+      criterion: { kind: c.kind, label: labelOf(i) },
       status,
       effect: c.effect,
       quote: c.evidence.quote,
@@ -309,7 +315,7 @@ export function explain(t: CompiledTrial, d: Decision, codes: ArrayLike<number>)
       const notMet: string[] = [];
       for (const i of g.members) {
         const s = codes[i];
-        if (s === 2) notMet.push(criterionLabel(t.criteria[i] as Criterion));
+        if (s === 2) notMet.push(labelOf(i));
         else if (s === 3) unknown++;
       }
       return {
