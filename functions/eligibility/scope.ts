@@ -43,7 +43,7 @@ const GENERIC_WORDS_RE =
   /\b(?:advanced|metastatic|metastases|locally|recurrent|relapsed|refractory|unresectable|inoperable|malignant|solid|adults?|cancers?|carcinomas?|neoplasms?|neoplasia|tumou?rs?|malignanc(?:y|ies)|oncology|patients?|people|stage|iv|iii|any|other|all|and|or|of|the|with|in|nos|primary|types?)\b/g;
 /** Not a trial of the cancer: a symptom, habit, service or risk studied in people who have (had) one. */
 const NOT_TUMOUR_DIRECTED_RE =
-  /\bsurvivor|\bsmok|\btobacco|\bvaping|\be-?cigarette|\bcigarette|\bnicotine|\bcessation|\banxiety|\bdepress|\bdistress|\bquality of life|\bneuropath|\bnausea|\bvomit|\bemesis|\bemetogenic|\bfatigue|\binsomnia|\bsleep\b|\bexercise|\bphysical activity|\bdigital therapeutic|\bscreening\b|\bprevention|\berectile|\bcaregiver|\badverse events?|\bir-?aes?\b|\bpalliative|\bsymptom|\bcachexia|\bmucositis|\bpsycholog|\bmental health|\bwell-?being|\bhyponatr|\bsarcopenia|\bfrailty|\bseizure|\bantiepileptic|\bperi-?operative|\bpost-?operative|\bana?esthe|\bnutrition|\bpain\b|\bvaccin|\bregistry\b.*\b(?:neuropathy|pain)/;
+  /\bsurvivor|\bsmok|\btobacco|\bvaping|\be-?cigarette|\bcigarette|\bnicotine|\bcessation|\banxiety|\bdepress|\bdistress|\bquality of life|\bneuropath|\bnausea|\bvomit|\bemesis|\bemetogenic|\bfatigue|\binsomnia|\bsleep\b|\bexercise|\bphysical activity|\bdigital therapeutic|\bscreening\b|\bprevention|\berectile|\bcaregiver|\badverse events?|\bir-?aes?\b|\bpalliative|\bsymptom|\bcachexia|\bmucositis|\bpsycholog|\bmental health|\bwell-?being|\bhyponatr|\bsarcopenia|\bfrailty|\bseizure|\bantiepileptic|\bperi-?operative|\bpost-?operative|\bana?esthe|\bnutrition|\bpain\b|\bvaccin|\bepidemiolog|\brisk factors?\b|\bhealth behaviou?r|\benvironmental exposure|\bregistry\b.*\b(?:neuropathy|pain)/;
 const NOT_TUMOUR_DIRECTED_PURPOSES = new Set([
   'SUPPORTIVE_CARE',
   'PREVENTION',
@@ -55,7 +55,7 @@ const AT_RISK_RE =
   /\bscreening\b|\bearly detection|\bprevention|\bchemoprevention|\bcessation|\bquit(?:ting|line)?\b|\bat[- ]risk\b|\bhigh[- ]risk (?:individuals|people|persons|smokers|population)|\bheavy smokers|\bsmokers\b|\bhealthy (?:volunteers|subjects|adults|participants)/;
 /** An inclusion item that names a diagnosis without enrolling it ("no history of cancer"). */
 const NEGATED_RE =
-  /^\W*(?:no|not|without|absence of|free of|exclud\w*|never)\b|\bno (?:prior |previous |known |active |current )?(?:history|evidence|diagnosis)\b|\bhistory of\b|\bfree of\b|\bsuspected\b|\bsuspicio/;
+  /^\W*(?:no|not|without|absence of|free of|exclud\w*|never)\b|\bno (?:prior |previous |known |active |current )?(?:history|evidence|diagnosis)\b|\bhistory of\b|\bfree of\b|\bsuspected\b|\bsuspicio|\bmust not\b|\bnot (?:be )?eligible|\bineligible/;
 
 export interface ScopeResult {
   value: NsclcScope;
@@ -104,11 +104,10 @@ function primaryPurpose(study: Study): string | undefined {
   return typeof info.primaryPurpose === 'string' ? info.primaryPurpose : undefined;
 }
 
-const isGenericCancer = (condition: string) =>
-  CANCER_RE.test(condition) &&
-  withoutCytokines(scopeFold(condition))
-    .replace(GENERIC_WORDS_RE, ' ')
-    .replace(/[^a-z]+/g, '') === '';
+function isGenericCancer(condition: string): boolean {
+  const f = withoutCytokines(scopeFold(condition));
+  return CANCER_RE.test(f) && f.replace(GENERIC_WORDS_RE, ' ').replace(/[^a-z]+/g, '') === '';
+}
 
 /** Removes "non-small cell" so that SCLC patterns do not see NSCLC. */
 const NSCLC_GLOBAL = new RegExp(NSCLC_RE.source, 'g');
@@ -204,15 +203,15 @@ export function extractScope(
   const ev = (item: CriteriaItem | undefined) => (item ? evidenceOf(item) : undefined);
   const firstMatching = (re: RegExp) => inclusion.find((i) => re.test(scopeFold(i.text)));
   /** The record's own words when no criterion decided: its conditions, else its title. */
-  const recordEvidence = (pick?: string): Evidence | undefined => {
+  const conditionEvidence = (condition?: string): Evidence | undefined => {
     const conditions = conditionList(study);
-    const quote = pick ?? (conditions.length > 0 ? conditions.join('; ') : titles(study)[0]);
-    if (!quote) return undefined;
-    return {
-      quote,
-      section: 'inclusion',
-      heading: pick === undefined && conditions.length > 0 ? 'Conditions' : 'Title',
-    };
+    const quote = condition ?? (conditions.length > 0 ? conditions.join('; ') : undefined);
+    if (quote === undefined) return titleEvidence();
+    return { quote, section: 'inclusion', heading: 'Conditions' };
+  };
+  const titleEvidence = (): Evidence | undefined => {
+    const title = titles(study)[0];
+    return title ? { quote: title, section: 'inclusion', heading: 'Title' } : undefined;
   };
 
   const head = titleText(study);
@@ -243,9 +242,9 @@ export function extractScope(
   // enrolled.
   const headSaysCancer = CANCER_RE.test(head) || NSCLC_RE.test(head) || LUNG_RE.test(head);
   if (!headSaysCancer) {
-    if (notTumourDirected) return result('not_nsclc', recordEvidence());
+    if (notTumourDirected) return result('not_nsclc', titleEvidence());
     if (inclLung && !DIAGNOSIS_RE.test(folded(inclLung)))
-      return result('not_nsclc', recordEvidence());
+      return result('not_nsclc', conditionEvidence());
   }
 
   const titleNsclc = NSCLC_RE.test(head);
@@ -256,7 +255,7 @@ export function extractScope(
 
   // People screened or protected from lung cancer do not have it.
   if ((titleNsclc || titleLung) && atRisk && !inclLung) {
-    return result('not_nsclc', ev(inclusion[0]) ?? recordEvidence());
+    return result('not_nsclc', ev(inclusion[0]) ?? conditionEvidence());
   }
   if (titleNsclc) {
     if (titleBasket || OTHER_CANCER_RE.test(withoutNsclc(head)))
@@ -271,11 +270,11 @@ export function extractScope(
     return result('not_nsclc', ev(firstMatching(SCLC_RE) ?? firstMatching(NE_RE)));
   }
   if (/\bmesothelioma\b/.test(head) && !titleLung)
-    return result('not_nsclc', ev(firstMatching(/mesothelioma/)) ?? recordEvidence());
+    return result('not_nsclc', ev(firstMatching(/mesothelioma/)) ?? conditionEvidence());
   if (titleLung) {
     // Lung cancer only among the keywords of a study of a symptom or habit in any cancer.
     if (notTumourDirected && !inclLung && !LUNG_RE.test(statedPopulation))
-      return result('not_nsclc', recordEvidence());
+      return result('not_nsclc', titleEvidence());
     if (inclNsclc || !SCLC_RE.test(withoutNsclc(criteriaText))) {
       if (titleBasket || OTHER_SITE_RE.test(withoutMetastasisSites(head)))
         return result('basket', ev(inclLung));
@@ -290,21 +289,23 @@ export function extractScope(
   if (inclLung) return result('lung', ev(inclLung));
 
   // Neither NSCLC nor lung cancer is named: a basket, another cancer, or no cancer at all.
-  const cancerConditions = [...conditionList(study), ...meshTerms(study)].filter((c) =>
-    CANCER_RE.test(withoutCytokines(scopeFold(c))),
-  );
+  // MeSH adds broad ancestors ("Neoplasms"): read it only when the conditions say nothing.
+  const isCancer = (c: string) => CANCER_RE.test(withoutCytokines(scopeFold(c)));
+  const listedCancers = conditionList(study).filter(isCancer);
+  const cancerConditions =
+    listedCancers.length > 0 ? listedCancers : meshTerms(study).filter(isCancer);
   const saysCancer = cancerConditions.length > 0 || CANCER_RE.test(titleOnly);
   const generic =
     titleBasket ||
     cancerConditions.some(isGenericCancer) ||
     (cancerConditions.length === 0 && CANCER_RE.test(titleOnly) && !OTHER_SITE_RE.test(titleOnly));
-  if (!saysCancer && !titleBasket) return result('not_nsclc', recordEvidence());
+  if (!saysCancer && !titleBasket) return result('not_nsclc', conditionEvidence());
   if (!generic) {
     const site = cancerConditions[0];
-    return result('not_nsclc', site ? recordEvidence(site) : recordEvidence());
+    return result('not_nsclc', conditionEvidence(site));
   }
   // "Any cancer", "solid tumours": enrols NSCLC unless excluded or restricted to listed types.
-  if (notTumourDirected) return result('not_nsclc', recordEvidence());
+  if (notTumourDirected) return result('not_nsclc', titleEvidence());
   if (/(?:non[- ]?small[- ]?cell|nsclc)/.test(excludedText) && !criteria.some((c) => c.cohorts)) {
     return result(
       'not_nsclc',
@@ -319,7 +320,7 @@ export function extractScope(
     (i) => CANCER_RE.test(folded(i)) && namesOtherSitesAsIncluded(folded(i)),
   );
   if (restricted) return result('not_nsclc', ev(restricted));
-  if (OTHER_SITE_RE.test(titleOnly)) return result('not_nsclc', recordEvidence(titles(study)[0]));
+  if (OTHER_SITE_RE.test(titleOnly)) return result('not_nsclc', titleEvidence());
   const anyCancer = positive.find((i) =>
     /\b(?:confirmed|diagnos\w*|documented|proven)\b[^.;]{0,40}\b(?:cancer|malignan\w*|carcinoma|neoplasm)/.test(
       folded(i),
