@@ -101,7 +101,7 @@ function isTherapyMention(folded: string, hit: GeneHit): boolean {
   const after = folded.slice(hit.end, hit.end + 60);
   const before = folded.slice(Math.max(0, hit.start - 25), hit.start);
   if (
-    /^[\s-]*(?:tki|tyrosine[- ]kinase[- ]inhibitor)s?\b[\s-]*(?:sensiti[sz]|sensitive|resistan)/.test(
+    /^[\s-]*(?:tki|tyrosine[- ]kinase[- ]inhibitor)s?\b[\s-]*(?:sensitiv|sensitiz|sensitis|resistan)/.test(
       after,
     )
   )
@@ -386,7 +386,7 @@ export function biomarkersInItem(
     }
     const lead = clause.slice(0, hits[0]?.start ?? 0);
     const priorContext =
-      /\b(?:prior|previous(?:ly)?|received|treatment with|treated with|therapy with|exposure to)\b/.test(
+      /\b(?:prior|previous(?:ly)?|received|treatment with|treated with|therapy with|exposure to|used|drugs?)\b/.test(
         clause,
       );
     for (let i = 0; i < hits.length; i++) {
@@ -395,7 +395,7 @@ export function biomarkersInItem(
       // "EGFR or HER2 exon 20 insertion-selective TKI": a drug class, not a biomarker.
       if (
         priorContext &&
-        /\b(?:tkis?|tyrosine[- ]kinase inhibitors?|inhibitors?|targeted (?:therap|agent|drug)|directed therap)/.test(
+        /\b(?:tkis?|tyrosine[- ]kinase inhibitors?|inhibitors?|targeted (?:therap|agent|drug)|directed therap|pathways?|drugs?)/.test(
           own,
         ) &&
         !/\btki[- ]?(?:sensiti|resistan)|\binhibitor[- ]sensiti/.test(own)
@@ -406,8 +406,11 @@ export function biomarkersInItem(
         if (!refs.some((x) => x.gene === r.gene && x.alteration === r.alteration)) refs.push(r);
       }
     }
-    if (refs.length === 0) continue;
-    result.biomarkers.push(signOf(clause, section, refs, lead));
+    // "EGFR mutations … including Ex19del or L858R": the named alterations, not any EGFR.
+    const specific = new Set(refs.filter((r) => r.alteration).map((r) => r.gene));
+    const kept = refs.filter((r) => r.alteration || !specific.has(r.gene));
+    if (kept.length === 0) continue;
+    result.biomarkers.push(signOf(clause, section, kept, lead));
   }
   return result;
 }
@@ -418,7 +421,7 @@ function signOf(
   refs: BiomarkerRef[],
   lead: string,
 ): BiomarkerFinding {
-  const near = lead.slice(-60);
+  const near = lead.slice(-100);
   const negation = NEGATION_BEFORE.exec(near);
   // "No prior therapy for ALK+ NSCLC" negates the therapy, not the gene.
   const negatesTherapy =
@@ -443,7 +446,7 @@ function signOf(
         effect: 'forbid',
         anyOf: sensitizedRefs,
         knownOnly:
-          /\bno (?:known|documented)\b|\bnot known\b|\bwithout (?:a |any )?(?:known|documented)\b|\babsence of (?:a |any )?(?:known|documented)\b/.test(
+          /\bno (?:known|documented|evidence of)\b|\bnot known\b|\bwithout (?:a |any )?(?:known|documented)\b|\babsence of (?:a |any )?(?:known|documented)\b/.test(
             clause,
           ),
       };

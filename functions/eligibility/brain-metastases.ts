@@ -11,14 +11,19 @@ const ALL: State[] = ['treated_stable', 'untreated_asymptomatic', 'active', 'lep
 const BRAIN =
   /\b(?:brain|cns|central nervous system|intracranial|cerebral)\b[^.;]{0,20}\b(?:metasta\w*|lesions?|mets|disease|involvement)|\bbrain mets\b|\bbrain metastas|\bcns metastas|\bintracranial metastas/;
 const LEPTO =
-  /\bleptomeningeal|\bcarcinomatous meningitis|\bmeningeal (?:carcinomatosis|metasta|disease)|\bmeningeal\b/;
+  /\bleptomeningeal|\blepto-meningeal|\bcarcinomatous meningitis|\bmeningeal (?:carcinomatosis|metasta|disease)|\bmeningeal\b|\blm\b(?= (?:diagnos|site|disease|metasta|patients?|confirmed))/;
 
 export interface BrainFinding {
   effect: Effect;
   states: State[];
 }
 
-export function brainMetastasesIn(folded: string, section: Section): BrainFinding | undefined {
+export function brainMetastasesIn(text: string, section: Section): BrainFinding | undefined {
+  // "radiosensitizers used to treat brain metastases": a therapy, not a brain-metastases rule.
+  const folded = text.replace(
+    /\b(?:used to treat|to treat|for the treatment of|treatment of|radiotherapy (?:to|for)|radiation (?:to|for))\s+(?:the\s+)?(?:brain|cns|central nervous system)\b[^.;,]*/g,
+    ' ',
+  );
   const brain = BRAIN.test(folded);
   const lepto = LEPTO.test(folded);
   if (!brain && !lepto) return undefined;
@@ -44,6 +49,15 @@ export function brainMetastasesIn(folded: string, section: Section): BrainFindin
 
   if (section === 'exclusion') {
     const states = new Set<State>();
+    // "brain parenchymal metastasis combined with meningeal metastasis": the leptomeningeal case.
+    if (
+      lepto &&
+      /\b(?:combined with|accompanied by|together with|with concurrent|with coexisting)\b[^.;]{0,20}(?:lepto)?meningeal/.test(
+        folded,
+      )
+    ) {
+      return { effect: 'forbid', states: ['leptomeningeal'] };
+    }
     if (lepto) states.add('leptomeningeal');
     if (brain) {
       if (symptomatic) states.add('active');
@@ -109,8 +123,16 @@ export function brainMetastasesIn(folded: string, section: Section): BrainFindin
     }
     return states.size > 0 ? { effect: 'forbid', states: [...states] } : undefined;
   }
+  if (/^\W*if\b|\bnote:/.test(folded)) return undefined;
   if (
-    /\b(?:presence of|with|have|has|harbou?ring|at least one|documented|confirmed|measurable)\b[^.;]{0,40}(?:brain|cns|intracranial) (?:metasta|lesion)/.test(
+    lepto &&
+    !brain &&
+    /\b(?:diagnos\w*|confirmed|documented|positive csf|cytolog)/.test(folded)
+  ) {
+    return { effect: 'require', states: ['leptomeningeal'] };
+  }
+  if (
+    /\b(?:presence of|with|have|has|harbou?ring|at least one|documented|confirmed|measurable|diagnos\w*)\b[^.;]{0,40}(?:brain|cns|intracranial) (?:\w+ )?(?:metasta|lesion)|,\s*brain metasta\w*\s*$/.test(
       folded,
     )
   ) {

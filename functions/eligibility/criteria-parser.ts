@@ -39,7 +39,8 @@ const SECTION_RE =
 const BULLET_RE =
   /^(\s*)((?:[-*•+▪●○·◦‣⁃>]|--+|\d{1,2}[.)](?!\d)|\(\d{1,2}\)|\(?[a-z][.)](?=\s)|\(?(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)](?=\s))\s*)(.*)$/i;
 
-const LABEL_KEYWORDS = '(?:cohorts?|parts?|arms?|groups?|modules?|sub-?stud(?:y|ies)|substudies)';
+const LABEL_KEYWORDS =
+  '(?:cohorts?|parts?|arms?|groups?|modules?|sub-?stud(?:y|ies)|substudies|phases?(?= (?:[1-3][ab]?|i{1,3}b?|iv)\\b))';
 const LABEL_RE = new RegExp(
   `\\b(${LABEL_KEYWORDS})\\s+((?:[a-z]?\\d{1,2}[a-z]?|[a-h]\\b|i{1,3}v?\\b|iv\\b)(?:\\s*(?:,|and|or|&|/|to|through|-|–)\\s*(?:[a-z]?\\d{1,2}[a-z]?|[a-h]\\b|i{1,3}\\b|iv\\b))*)`,
   'gi',
@@ -65,7 +66,13 @@ export function labelsIn(text: string): string[] {
       continue;
     }
     for (const id of list.split(/\s*(?:,|and|or|&|\/)\s*/)) {
-      const clean = id.trim();
+      let clean = id.trim();
+      if (kind === 'phase')
+        clean = clean
+          .replace(/^iii/, '3')
+          .replace(/^ii/, '2')
+          .replace(/^iv/, '4')
+          .replace(/^i/, '1');
       if (clean) out.push(`${kind} ${clean}`);
     }
   }
@@ -90,7 +97,7 @@ export function labelPrefix(text: string): { labels: string[]; prefix: string } 
   if (!LABEL_GATE.test(text)) return undefined;
   const folded = fold(text).trim();
   const m =
-    /^\(?\s*((?:(?:for|in|only for|applicable to|applies to)\s+)?(?:participants\s+in\s+|patients\s+in\s+)?(?:the\s+)?(?:safety\s+lead-in\s+)?(?:(?:cohorts?|parts?|arms?|groups?|modules?|sub-?stud(?:y|ies))\s+[a-z0-9]{1,3}(?:\s*(?:,|and|or|&|\/|to|through|-)\s*(?:(?:safety\s+lead-in\s+)?(?:cohorts?|parts?|arms?|groups?)\s+)?[a-z0-9]{1,3})*|dose[- ](?:escalation|expansion)(?:\s+(?:part|phase|cohorts?))?)(?:\s+only)?)\s*(?:[:)]|\s-\s|\s–\s|$|\s(?=only\b))/i.exec(
+    /^\(?\s*((?:(?:for|in|only for|applicable to|applies to)\s+)?(?:participants\s+in\s+|patients\s+in\s+)?(?:the\s+)?(?:safety\s+lead-in\s+)?(?:(?:cohorts?|parts?|arms?|groups?|modules?|sub-?stud(?:y|ies))\s+[a-z0-9]{1,3}(?:\s*(?:,|and|or|&|\/|to|through|-)\s*(?:(?:safety\s+lead-in\s+)?(?:cohorts?|parts?|arms?|groups?)\s+)?[a-z0-9]{1,3})*|phase\s+(?:[1-3][ab]?|i{1,3}b?|iv)(?=\s*[:\-–])|dose[- ](?:escalation|expansion)(?:\s+(?:part|phase|cohorts?))?)(?:\s+only)?)\s*(?:[:)]|\s-\s|\s–\s|$|\s(?=only\b))/i.exec(
       folded,
     );
   if (!m?.[1]) return undefined;
@@ -103,7 +110,7 @@ export function labelPrefix(text: string): { labels: string[]; prefix: string } 
 }
 
 const LABEL_GATE =
-  /^\W{0,3}(?:for |in |only |applicable |applies |participants |patients |the |safety )*(?:cohort|part|arm|group|module|sub-?stud|substud|dose)/i;
+  /^\W{0,3}(?:for |in |only |applicable |applies |participants |patients |the |safety )*(?:cohort|part|arm|group|module|sub-?stud|substud|dose|phase)/i;
 
 interface Line {
   indent: number;

@@ -17,7 +17,7 @@ import { stripPermissions } from './text.ts';
 import { therapyInItem } from './therapy-criteria.ts';
 
 /** Bump on every change of behaviour: the sync re-derives facts of older versions. */
-export const EXTRACTOR_VERSION = '2026-11-27.2';
+export const EXTRACTOR_VERSION = '2026-11-27.3';
 
 type Draft = Criterion extends infer C
   ? C extends Criterion
@@ -66,7 +66,8 @@ function classifyItem(item: CriteriaItem, parent: CriteriaItem | undefined): Dra
         /\bhistolog|\bpredominant|\bnsclc\b|\bnon-small|\blung\b|\bsquamous cell (?:carcinoma|histology)\b(?![^.;]*\b(?:skin|cervix|head))/.test(
           f,
         ) &&
-        !/\bmixed\b/.test(f)
+        !/\bmixed\b/.test(f) &&
+        !/\breceiv|\btreat|\btherap|\bprior\b|\bprevious/.test(f)
       ) {
         out.push({ kind: 'histology', effect: 'forbid', histologies: h });
       }
@@ -78,7 +79,7 @@ function classifyItem(item: CriteriaItem, parent: CriteriaItem | undefined): Dra
     section === 'inclusion' &&
     STAGE_GATE.test(f) &&
     DISEASE_WORDS.test(f) &&
-    !NOT_STAGE_ITEM.test(f)
+    !NOT_STAGE_ITEM.test(f.replace(/\([^()]*\)/g, ' '))
   ) {
     const therapyItem =
       /\bprior\b|\bprevious|\breceived\b|\btreated with\b|\bprogress|\bregimen|\blines?\b|\bfailed\b|\bchemotherapy\b|\btki\b/.test(

@@ -10,7 +10,13 @@ export function ecogIn(
   folded: string,
   section: Section,
 ): { max: number; min?: number } | undefined {
-  const text = folded.replace(/\b(zero|one|two|three)\b/g, (w) => NUM_WORDS[w] ?? w);
+  let text = folded.replace(/\b(zero|one|two|three)\b/g, (w) => NUM_WORDS[w] ?? w);
+  // "Performance status 0-2 (ECOG)", or a bare performance status, is ECOG unless Karnofsky is named.
+  if (!/\b(?:ecog|who|zubrod|eastern cooperative|karnofsky|kps|lansky)\b/.test(text)) {
+    text = text.replace(/\bperformance status\b/, 'ecog performance status');
+  } else if (/\bperformance status\b[^.;()]{0,20}\(\s*ecog\s*\)/.test(text)) {
+    text = text.replace(/\bperformance status\b/, 'ecog performance status');
+  }
   const ecog =
     /\b(?:ecog|who(?= (?:performance|ps\b|pst?\b))|zubrod|eastern cooperative oncology group|world health organi[sz]ation)\b[^.;]{0,60}?(?:performance status|ps\b|performance score|score)?[^.;0-9]{0,25}?((?:[0-4])(?:\s*(?:-|to|or|,|–|and)\s*[0-4])*(?:\s*,?\s*(?:or|and)\s*[0-4])?|(?:<=|>=|<|>|less than or equal to|less than|greater than or equal to|greater than|of at most|at most|no more than|no greater than)\s*[0-4])/.exec(
       text,

@@ -64,7 +64,11 @@ export function stagesIn(text: string): Stage[] {
   const fine = new Set<Stage>();
   const folded = text
     .replace(/\bstage(?=(?:iv|i{1,3}|[1-4])[abc]?\b)/g, 'stage ')
-    .replace(/\((?:stage\s*)?((?:iv|i{1,3})[abc]?)\)/g, ' stage $1 ')
+    .replace(/\b((?:iv|i{1,3})[abc]?[123]?)\s+stage\b/g, 'stage $1')
+    .replace(
+      /\(\s*(?:stage\s*)?((?:(?:iv|i{1,3})[abc]?[123]?)(?:\s*(?:,|\/|-|or|and|to)\s*(?:iv|i{1,3})[abc]?[123]?)*)\s*\)/g,
+      ' stage $1 ',
+    )
     .replace(
       /\b(iv|i{1,3})([abc])((?:\s*\/\s*[abc]\b)+)/g,
       (_m, roman: string, first: string, rest: string) =>

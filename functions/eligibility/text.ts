@@ -36,6 +36,7 @@ const FOLD_RE =
 
 export function fold(text: string): string {
   return text
+    .replace(/\beGFR\b/g, 'estimated gfr')
     .toLowerCase()
     .replace(FOLD_RE, (c) => {
       if (c === '=>') return '>=';

@@ -128,7 +128,8 @@ export type TherapyItemFinding = TherapyFinding | NaiveFinding | LinesFinding;
 
 const WASHOUT =
   /\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+)?\d+|\bwithin\s+(?:one|two|three|four|five|six|\d+)\s+(?:days?|weeks?|months?|half)|\b\d+\s*(?:days?|weeks?|half[- ]lives)\s+(?:prior|before)\b|\bwash[- ]?out\b|\b(?:concurrent(?:ly)?|concomitant(?:ly)?|currently (?:receiving|taking|on)|ongoing|during the study|while on study|at the time of)\b|\bresidual toxicit|\btoxicit(?:y|ies) (?:from|of|related)|\badverse (?:event|reaction)|\bimmune[- ]related\b|\birae\b|\bpneumonitis\b|\bdiscontinu\w* (?:due to|because of)|\bgrade [2-4]\b|\bstudy drug\b|\binvestigational (?:agent|drug|product)/;
-const EXCLUSION_NOT_PRIOR = /\bhypersensitiv|\ballerg|\bintoleran(?:ce|t) to\b|\bcontraindicat/;
+const EXCLUSION_NOT_PRIOR =
+  /\bhypersensitiv|\ballerg|\bintoleran(?:ce|t) to\b|\bcontraindicat|-induced\b|\brecovered\b|\bgonadotox/;
 const PERMITTED =
   /\b(?:is|are|will be|may be|be)\s+(?:allowed|permitted|permissible|acceptable|eligible)\b|\bpermitted\b|\ballowed\b|\bacceptable\b|\bdo(?:es)? not count\b|\bnot (?:be )?considered\b|\bare eligible\b|\bmay have (?:received|had)\b|\bcan be (?:included|enrolled)\b/;
 const NUMBER: Record<string, number> = {
@@ -201,10 +202,18 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
 
   // Washouts, concurrency, toxicity: not prior-therapy rules.
   const washout = WASHOUT.test(text);
+  // "If subjects received prior chemotherapy …, they should …": a condition, not a rule.
+  if (
+    /^\W*(?:note:\s*)?if\b|\bif (?:the )?(?:subjects?|patients?|participants?) (?:have |has |had )?(?:received|been treated)/.test(
+      text,
+    )
+  ) {
+    return out;
+  }
 
   if (section === 'inclusion') {
     const negated =
-      /\b(?:no|not|never|without|free of)\b[^.;]{0,30}\b(?:prior|previous(?:ly)?|received|receive|treated|exposure|exposed)\b|\bna[iï]ve to\b|[- ]na[iï]ve\b(?<!treatment[- ]na[iï]ve)(?<!therapy[- ]na[iï]ve)/.test(
+      /\b(?:no|not|never|without|free of)\b[^.;]{0,30}\b(?:prior|previous(?:ly)?|received|receive|treated|exposure|exposed)\b|\bna[iï]ve to\b|[- ]na[iï]ve\b(?<!treatment[- ]na[iï]ve)(?<!therapy[- ]na[iï]ve)|\b[a-z]+(?:nib|mab|platin|taxel|trexed)\s+(?:treatment|therapy)[- ]na[iï]ve\b/.test(
         text,
       );
     if (negated && !washout) {
@@ -327,7 +336,7 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
   }
 
   // Exclusion section.
-  if (washout || EXCLUSION_NOT_PRIOR.test(text)) return out;
+  if (washout || EXCLUSION_NOT_PRIOR.test(text) || lines) return out;
   const clauses = text.split(/(?<=[.;])\s+/);
   for (const clause of clauses) {
     if (PERMITTED.test(clause)) continue;
@@ -338,6 +347,7 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
         clause,
       )
     ) {
+      if (/\b(?:other than|except|besides|apart from|aside from)\b/.test(clause)) continue;
       if (
         /\bsystemic\b|\banti-?cancer\b|\banti-?tumou?r\b|\bany (?:prior )?(?:therapy|treatment)\b/.test(
           clause,
@@ -432,7 +442,25 @@ function perioperativeBreaksNaivety(text: string): boolean {
 }
 
 /** Limits on prior lines ("≥ 2 prior lines" under exclusion → max 1). */
+const ORDINAL: Record<string, number> = {
+  first: 1,
+  '1st': 1,
+  second: 2,
+  '2nd': 2,
+  third: 3,
+  '3rd': 3,
+};
+
 function linesIn(text: string, section: Section): LinesFinding | undefined {
+  // "Disease progression after standard second-line therapy": two prior lines.
+  const after =
+    /\b(?:progress\w*|fail\w*|relapsed?)\b[^.;]{0,30}\b(?:after|on|following|to)\b[^.;]{0,20}\b(first|1st|second|2nd|third|3rd)[- ]line\b(?! or)/.exec(
+      text,
+    );
+  if (after && section === 'inclusion' && !/\bor (?:later|beyond|more)|\bat least\b/.test(text)) {
+    const n = ORDINAL[after[1] ?? ''];
+    if (n !== undefined && n >= 2) return { kind: 'prior_lines', effect: 'require', min: n };
+  }
   const counts =
     /\b(?:neo)?adjuvant\b[^.;]{0,80}\b(?:count|considered|counted)\b[^.;]{0,20}\b(?:as )?(?:a |one )?(?:prior )?(?:line|regimen)/.test(
       text,
