@@ -476,3 +476,158 @@ describe('targets and cohorts', () => {
       for (const label of c.cohorts ?? []) expect(f.cohorts).toContain(label);
   });
 });
+
+describe('pinned phrases from real trials', () => {
+  it('reads "eGFR" as kidney function, not the EGFR gene', () => {
+    expect(
+      ofKind(facts(['Estimated glomerular filtration rate (eGFR) ≥ 60 mL/min']), 'biomarker'),
+    ).toEqual([]);
+  });
+
+  it('reads a menopause definition as no age limit', () => {
+    expect(
+      ofKind(
+        facts([
+          'Women under 50 years old would be considered postmenopausal if amenorrheic for 12 months',
+        ]),
+        'age',
+      ),
+    ).toEqual([]);
+  });
+
+  it('keeps the gene of "No prior therapy for metastatic ALK+ NSCLC" out of the biomarker forbids', () => {
+    const f = facts([
+      'No prior therapy for metastatic ALK+ NSCLC including therapy with ALK inhibitors.',
+    ]);
+    expect(ofKind(f, 'biomarker').filter((c) => c.effect === 'forbid')).toEqual([]);
+  });
+
+  it('reads "StageIIIB/C or IV", "Ib stage" and stages listed in parentheses', () => {
+    expect(
+      ofKind(facts(['Confirmed diagnosis of StageIIIB/C or IV NSCLC.']), 'stage')[0]?.stages,
+    ).toEqual(['IIIB', 'IIIC', 'IVA', 'IVB', 'IV']);
+    expect(ofKind(facts(['Pathology confirmed Ib stage NSCLC']), 'stage')[0]?.stages).toEqual([
+      'IB',
+    ]);
+    expect(
+      ofKind(facts(['Locally advanced or metastatic NSCLC (IIIB, IIIC, IVA, IVB)']), 'stage')[0]
+        ?.stages,
+    ).toEqual(['IIIB', 'IIIC', 'IVA', 'IVB', 'IV']);
+  });
+
+  it('lets "stage III not suitable for surgery" qualify stage III only', () => {
+    const f = facts([
+      'Histologically documented, stage III, IV NSCLC',
+      'Patients with stage III NSCLC who are not suitable for surgery.',
+    ]);
+    const lau = ofKind(f, 'stage').find((c) =>
+      c.settings.includes('locally_advanced_unresectable'),
+    );
+    expect(lau?.stages).toContain('IVA');
+  });
+
+  it('treats "Phase 2:" as a cohort label', () => {
+    const f = facts(['Phase 2: KRAS G12C mutation and any PD-L1 TPS', 'Phase 3: PD-L1 TPS ≥ 50%']);
+    expect(f.cohorts).toEqual(['phase 2', 'phase 3']);
+    expect(ofKind(f, 'pdl1').find((c) => c.min === 50)?.cohorts).toEqual(['phase 3']);
+  });
+
+  it('ignores conditional items ("If subjects received prior chemotherapy …")', () => {
+    const f = facts([
+      'If subjects received prior chemotherapy for metastatic disease, they should have documented progression',
+    ]);
+    expect(ofKind(f, 'prior_therapy')).toEqual([]);
+    expect(
+      ofKind(
+        facts([
+          'Treatment-naïve patients will be eligible only if they refused standard treatment.',
+        ]),
+        'treatment_naive',
+      ),
+    ).toEqual([]);
+  });
+
+  it('reads "osimertinib treatment-naïve" as a forbid of osimertinib', () => {
+    expect(
+      ofKind(facts(['Osimertinib treatment-naïve for NSCLC']), 'prior_therapy')[0],
+    ).toMatchObject({
+      effect: 'forbid',
+      anyOf: [{ drug: 'osimertinib' }],
+    });
+  });
+
+  it('does not make "treatment other than EGFR-TKI for advanced disease" a treatment-naive rule', () => {
+    const f = facts(
+      [],
+      [
+        'Have previously received systemic anti-tumor treatment other than EGFR-TKI for advanced non-squamous NSCLC.',
+      ],
+    );
+    expect(ofKind(f, 'treatment_naive')).toEqual([]);
+    expect(ofKind(f, 'histology')).toEqual([]);
+  });
+
+  it('counts lines "after second-line therapy" and caps "more than 3 prior regimens"', () => {
+    expect(
+      ofKind(facts(['Disease progression after standard second-line therapy']), 'prior_lines')[0],
+    ).toMatchObject({ min: 2 });
+    const f = facts(
+      [],
+      [
+        'More than 3 prior systemic anticancer therapy regimens for locally advanced or metastatic NSCLC',
+      ],
+    );
+    expect(ofKind(f, 'prior_lines')[0]).toMatchObject({ max: 3 });
+    expect(ofKind(f, 'treatment_naive')).toEqual([]);
+  });
+
+  it('reads "Performance status 0-2 (ECOG)"', () => {
+    expect(ofKind(facts(['Performance status 0-2 (ECOG)']), 'ecog')[0]).toMatchObject({ max: 2 });
+  });
+
+  it('reads brain metastases in trials for them', () => {
+    expect(
+      ofKind(facts(['LM diagnosis confirmed by positive CSF cytology']), 'brain_metastases')[0],
+    ).toMatchObject({
+      effect: 'require',
+      states: ['leptomeningeal'],
+    });
+    const ex = facts(
+      [],
+      [
+        'Diagnosis of meningeal metastasis, or brain parenchymal metastasis combined with meningeal metastasis.',
+      ],
+    );
+    expect(ofKind(ex, 'brain_metastases')[0]?.states).toEqual(['leptomeningeal']);
+    const therapy = facts(
+      [],
+      [
+        'Any prior systemic chemotherapy. This includes systemic radiosensitizers used to treat brain metastases.',
+      ],
+    );
+    expect(ofKind(therapy, 'brain_metastases')).toEqual([]);
+  });
+
+  it('keeps the named alterations when the gene is also written alone', () => {
+    const b = ofKind(
+      facts([
+        'Documented EGFR mutations known to be associated with EGFR-TKI sensitivity, including Ex19del or L858R.',
+      ]),
+      'biomarker',
+    )[0];
+    expect(b?.anyOf).toEqual([
+      { gene: 'EGFR', alteration: 'exon19del' },
+      { gene: 'EGFR', alteration: 'L858R' },
+    ]);
+  });
+
+  it('drops the trial\'s own target from "known targetable co-mutations"', () => {
+    const f = facts(
+      ['Documented ROS1 rearrangement'],
+      ['Known tumor targetable co-mutations or rearrangements'],
+    );
+    const forbid = ofKind(f, 'biomarker').find((c) => c.effect === 'forbid');
+    expect(forbid?.anyOf.map((r) => r.gene)).not.toContain('ROS1');
+    expect(forbid?.anyOf.map((r) => r.gene)).toContain('ALK');
+  });
+});
