@@ -161,21 +161,13 @@ export function buildMatchIndex(entries: readonly MatchIndexEntry[]): MatchIndex
   };
 }
 
-/** A criterion's identity for evaluation: all but its words and cohort labels, keys sorted. */
+/**
+ * A criterion's identity for evaluation: all but its words and cohort labels. Key order is
+ * whatever the extractor wrote; two equal criteria written in different orders only cost a
+ * second evaluation, never a wrong one.
+ */
 function canonical(c: Criterion): string {
+  if (c.kind === 'unclassified') return c.effect;
   const { evidence: _e, cohorts: _c, ...rest } = c;
-  return stable(rest);
-}
-
-function stable(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stable).join(',')}]`;
-  if (v && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stable(o[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
+  return JSON.stringify(rest);
 }
