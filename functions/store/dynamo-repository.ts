@@ -252,8 +252,16 @@ export class DynamoStudyRepository implements SyncRepository {
     // record's own key order (only number spellings such as `0.0` could differ).
     const rawJson = rawText ?? JSON.stringify(study);
     const entry = toMatchIndexEntry(study, facts);
-    const matchJson = JSON.stringify(entry);
-    const match = compress(matchJson, this.encoding);
+    let matchJson = JSON.stringify(entry);
+    let match = compress(matchJson, this.encoding);
+    // Only a study with many thousands of open sites could get here. Its index entry keeps as
+    // many sites as fit (the record and every site stay whole in RAW/SITES): one such study
+    // must not stop the sync for all the others.
+    while (match.byteLength > MAX_MATCH_BYTES && entry.sites.length > 0) {
+      entry.sites = entry.sites.slice(0, Math.floor(entry.sites.length / 2));
+      matchJson = JSON.stringify(entry);
+      match = compress(matchJson, this.encoding);
+    }
     if (match.byteLength > MAX_MATCH_BYTES) {
       throw new Error(
         `study ${nctId}: match facts are ${match.byteLength} bytes compressed, over the META limit`,

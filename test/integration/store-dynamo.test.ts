@@ -118,6 +118,21 @@ describe('DynamoStudyRepository upserts', () => {
     expect((await repo.getSites(syntheticId(3)))?.length).toBe(600);
   });
 
+  it('a study with too many open sites for one index entry keeps the sites that fit and every site in full', async () => {
+    const { repo } = await h.newTable();
+    const huge = syntheticStudy({ n: 5, sites: 6000 });
+    const locations = huge.protocolSection.contactsLocationsModule?.locations ?? [];
+    locations.forEach((l, i) => {
+      l.facility = incompressibleText(90, i + 1);
+    });
+    expect(await repo.upsertStudies([{ study: huge, facts: handFacts() }])).toEqual(['written']);
+    const [entry] = await repo.loadMatchIndex();
+    expect(entry?.sites.length).toBeGreaterThan(100);
+    expect(entry?.sites.length).toBeLessThan(4800);
+    expect(await repo.getSites(syntheticId(5))).toHaveLength(6000);
+    expect((await repo.getStudy(syntheticId(5)))?.study).toEqual(huge);
+  });
+
   it('stores the JSON text as given, number spellings included', async () => {
     const { repo } = await h.newTable();
     const study = syntheticStudy({ n: 4 });
