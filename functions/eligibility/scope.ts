@@ -242,7 +242,7 @@ export function extractScope(
   // enrolled.
   const headSaysCancer = CANCER_RE.test(head) || NSCLC_RE.test(head) || LUNG_RE.test(head);
   if (!headSaysCancer) {
-    if (notTumourDirected) return result('not_nsclc', titleEvidence());
+    if (notTumourDirected) return result('not_nsclc', conditionEvidence());
     if (inclLung && !DIAGNOSIS_RE.test(folded(inclLung)))
       return result('not_nsclc', conditionEvidence());
   }
