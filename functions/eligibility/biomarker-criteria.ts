@@ -77,9 +77,13 @@ export function geneHits(folded: string): GeneHit[] {
     { gene: 'MET', re: /\bmetex14\b/g },
   ];
   for (const { gene, re } of implied) {
-    if (hits.some((h) => h.gene === gene)) continue;
-    const m = re.exec(folded);
-    if (m) hits.push({ gene, start: m.index, end: m.index + m[0].length });
+    re.lastIndex = 0;
+    for (const m of folded.matchAll(re)) {
+      const at = m.index ?? 0;
+      // Only where the gene is not written just before ("EGFR L858R" is one mention).
+      if (hits.some((h) => h.gene === gene && h.start <= at && at - h.end < 40)) continue;
+      hits.push({ gene, start: at, end: at + m[0].length });
+    }
   }
   hits.sort((a, b) => a.start - b.start || a.gene.localeCompare(b.gene));
   // Overlapping spellings of one gene ("her2 (erbb2)") count once.
@@ -251,11 +255,18 @@ const AGA_POSITIVE =
 /** Split an item into clauses that may carry their own sign. */
 function clauses(folded: string): string[] {
   return folded
+    .replace(
+      /\s+(?=without (?:a |any )?(?:common|known|documented|sensiti|activating|egfr|alk|ros1|kras|braf|met|ret|her2))/g,
+      '; ',
+    )
     .replace(/,\s*(?=exclu(?:sion|ding|ded) of\b)/g, '; ')
     .split(/(?<![a-z]\.[a-z])(?<!\b(?:e\.g|i\.e|vs|etc|no))[.;](?=\s|$)/)
     .map((s) => s.trim())
     .filter(Boolean);
 }
+
+const OTHER_TUMOUR =
+  /\bbreast cancer|\bgastric|\bcolorectal|\bovarian|\bprostate|\bpancrea|\bendometri|\bbladder|\burothelial|\bmelanoma|\bhead and neck|\bbiliary|\bcervical cancer/;
 
 /** Words without which an item names no biomarker (a cheap gate before the gene scan). */
 const BIOMARKER_GATE =
@@ -268,6 +279,8 @@ export function biomarkersInItem(
 ): BiomarkerItemResult {
   const result: BiomarkerItemResult = { biomarkers: [], tested: [] };
   if (!BIOMARKER_GATE.test(folded)) return result;
+  // A cohort of another cancer ("ER+/HER2- breast cancer") says nothing of an NSCLC patient.
+  if (OTHER_TUMOUR.test(folded) && !/\blung\b|\bnsclc\b|\bnon-small/.test(folded)) return result;
   const noPermissionParens = folded.replace(/\([^()]*\)/g, (p) => (isPermission(p) ? ' ' : p));
   for (const clause of clauses(noPermissionParens)) {
     if (isPermission(clause)) continue;
@@ -485,7 +498,7 @@ function testedIn(clause: string, section: Section): Gene[] | undefined {
     /\b(?:known|available|documented|evaluable|assessable|determined)\b[^.]{0,50}\b(?:status|expression|result|level)s?\b|\bstatus (?:must|should) be (?:known|available|determined)|\b(?:must|should) have (?:been )?tested\b/.test(
       clause,
     ) &&
-    !/\bpositive\b|\bmutation[- ]positive|\bharbou?r|\b(?:>=|<=|>|<|greater|less|at least)\b|\b\d+ ?%|\bhigh\b|\bnegative\b|\bwild/.test(
+    !/\bpositive\b|\bmutation[- ]positive|\bharbou?r|\bpresence\b|\bconfirm|\b(?:>=|<=|>|<|greater|less|at least)\b|\b\d+ ?%|\bhigh\b|\bnegative\b|\bwild/.test(
       clause,
     )
   ) {

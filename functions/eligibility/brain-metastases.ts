@@ -52,7 +52,7 @@ export function brainMetastasesIn(text: string, section: Section): BrainFinding 
     // "brain parenchymal metastasis combined with meningeal metastasis": the leptomeningeal case.
     if (
       lepto &&
-      /\b(?:combined with|accompanied by|together with|with concurrent|with coexisting)\b[^.;]{0,20}(?:lepto)?meningeal/.test(
+      /(?<!\bor )\b(?:combined with|accompanied by|together with|with concurrent|with coexisting)\b[^.;]{0,20}(?:lepto)?meningeal/.test(
         folded,
       )
     ) {
@@ -97,6 +97,19 @@ export function brainMetastasesIn(text: string, section: Section): BrainFinding 
   }
 
   // Inclusion.
+  if (/^\W*(?:note:\s*)?if\b|\bnote:/.test(folded)) return undefined;
+  // "Patients without CNS metastases or asymptomatic patients with brain metastases": a permission.
+  const orAllowed =
+    /\bor\b[^.;]{0,40}\b(?:asymptomatic|stable|treated)\b[^.;]{0,40}(?:brain|cns|metasta)/.test(
+      folded,
+    );
+  if (orAllowed) {
+    const states = new Set<State>(['active']);
+    if (/\btreated\b/.test(folded.replace(/\buntreated\b/g, '')))
+      states.add('untreated_asymptomatic');
+    if (lepto) states.add('leptomeningeal');
+    return { effect: 'forbid', states: [...states] };
+  }
   if (
     /\b(?:no|without|absence of|free of)\b[^.;]{0,30}(?:brain|cns|central nervous system|intracranial|leptomeningeal)/.test(
       folded,

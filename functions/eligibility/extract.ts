@@ -17,7 +17,7 @@ import { stripPermissions } from './text.ts';
 import { therapyInItem } from './therapy-criteria.ts';
 
 /** Bump on every change of behaviour: the sync re-derives facts of older versions. */
-export const EXTRACTOR_VERSION = '2026-11-27.3';
+export const EXTRACTOR_VERSION = '2026-11-27.4';
 
 type Draft = Criterion extends infer C
   ? C extends Criterion
@@ -79,7 +79,7 @@ function classifyItem(item: CriteriaItem, parent: CriteriaItem | undefined): Dra
     section === 'inclusion' &&
     STAGE_GATE.test(f) &&
     DISEASE_WORDS.test(f) &&
-    !NOT_STAGE_ITEM.test(f.replace(/\([^()]*\)/g, ' '))
+    (!NOT_STAGE_ITEM.test(f.replace(/\([^()]*\)/g, ' ')) || /\bstage\s*(?:iv|i{1,3}|[1-4])/.test(f))
   ) {
     const therapyItem =
       /\bprior\b|\bprevious|\breceived\b|\btreated with\b|\bprogress|\bregimen|\blines?\b|\bfailed\b|\bchemotherapy\b|\btki\b/.test(

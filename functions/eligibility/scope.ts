@@ -52,7 +52,7 @@ const NOT_TUMOUR_DIRECTED_PURPOSES = new Set([
 ]);
 /** People who do not have the cancer: screening, prevention, risk, cessation. */
 const AT_RISK_RE =
-  /\bscreening\b|\bearly detection|\bprevention|\bchemoprevention|\bcessation|\bquit(?:ting|line)?\b|\bat[- ]risk\b|\bhigh[- ]risk (?:individuals|people|persons|smokers|population)|\bheavy smokers|\bsmokers\b|\bhealthy (?:volunteers|subjects|adults|participants)/;
+  /\bscreening\b|\bearly detection|\bprevention|\bchemoprevention|\bcessation|\bquit(?:ting|line)?\b|\bat[- ]risk\b|\bhigh[- ]risk (?:individuals|people|persons|smokers|population)|\b(?:heavy|current|former) (?:or former )?smokers|\bhealthy (?:volunteers|subjects|adults|participants)/;
 /** An inclusion item that names a diagnosis without enrolling it ("no history of cancer"). */
 const NEGATED_RE =
   /^\W*(?:no|not|without|absence of|free of|exclud\w*|never)\b|\bno (?:prior |previous |known |active |current )?(?:history|evidence|diagnosis)\b|\bhistory of\b|\bfree of\b|\bsuspected\b|\bsuspicio|\bmust not\b|\bnot (?:be )?eligible|\bineligible/;
@@ -236,7 +236,12 @@ export function extractScope(
   const notTumourDirected =
     (purpose !== undefined && NOT_TUMOUR_DIRECTED_PURPOSES.has(purpose)) ||
     NOT_TUMOUR_DIRECTED_RE.test(statedPopulation);
-  const atRisk = purpose === 'SCREENING' || purpose === 'PREVENTION' || AT_RISK_RE.test(titleOnly);
+  // Screening or prevention of people without cancer: no inclusion item enrols a cancer.
+  const atRisk =
+    (purpose === 'SCREENING' || purpose === 'PREVENTION' || AT_RISK_RE.test(titleOnly)) &&
+    !positive.some(
+      (i) => CANCER_RE.test(folded(i)) || /\bstage\s+(?:[iv]+|[0-4])\b/.test(folded(i)),
+    );
 
   // A record that never says cancer: an NSCLC mention in its criteria must read as a diagnosis
   // enrolled.

@@ -82,7 +82,7 @@ export function stagesIn(text: string): Stage[] {
           .map((l) => `${roman}${l}`)
           .join('/'),
     )
-    .replace(/\s*\([^()]*\)/g, ' ')
+    .replace(/\s*\([^()]*\)/g, (p) => (/\bstage\b/.test(p) ? ` ${p.trim().slice(1, -1)} ` : ' '))
     .replace(/\bt\d[a-c]?n\d[a-c]?(?:m\d[a-c]?)?/g, ' ');
   for (const m of folded.matchAll(STAGE_LIST_RE)) {
     const list = m[1] ?? '';

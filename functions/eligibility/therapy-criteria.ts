@@ -233,7 +233,21 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
           classesOfDrug,
         );
         if (anyOf.length > 0) {
-          out.push({ kind: 'prior_therapy', effect: 'forbid', anyOf, settings: settingsOf(text) });
+          const first = Math.min(...mentions.map((m) => m.start));
+          out.push({
+            kind: 'prior_therapy',
+            effect: 'forbid',
+            anyOf,
+            settings: settingsOf(text.slice(first)),
+          });
+          // "Treatment-naive for advanced disease and osimertinib-naive": both rules.
+          if (/\btreatment[- ]na[iï]ve\b|\bpreviously untreated\b/.test(text.slice(0, first))) {
+            out.push({
+              kind: 'treatment_naive',
+              effect: 'require',
+              includesPerioperative: perioperativeBreaksNaivety(text),
+            });
+          }
           return out;
         }
       }

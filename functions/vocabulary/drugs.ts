@@ -231,7 +231,7 @@ export const THERAPY_CLASS_PHRASES: readonly { pattern: RegExp; class: TherapyCl
   },
   {
     pattern:
-      /\begfr[- ]?(?:tkis?|tyrosine[- ]kinase inhibitors?|inhibitors?|targeted (?:therapy|therapies|agents?))\b|\begfr[- ]tyrosine|\bepidermal growth factor receptor (?:\(egfr\) )?(?:tyrosine kinase inhibitor|tki|inhibitor)/,
+      /\begfr[- ]?(?:tkis?|tyrosine[- ]kinase inhibitors?|inhibitors?|targeted (?:therapy|therapies|agents?)|targeting (?:agents?|therap(?:y|ies)|drugs?))\b|\begfr[- ]tyrosine|\bepidermal growth factor receptor (?:\(egfr\) )?(?:tyrosine kinase inhibitor|tki|inhibitor)/,
     class: 'egfr_tki',
   },
   {
@@ -240,7 +240,8 @@ export const THERAPY_CLASS_PHRASES: readonly { pattern: RegExp; class: TherapyCl
     class: 'alk_tki',
   },
   {
-    pattern: /\bros1[- ]?(?:tkis?|tyrosine[- ]kinase inhibitors?|inhibitors?)\b/,
+    pattern:
+      /\bros1[- ]?(?:tkis?|tyrosine[- ]kinase inhibitors?|inhibitors?)\b|\b(?:tkis?|inhibitors?|agents?)\b[^.;]{0,40}\b(?:activit\w*|efficacy|approved)\b[^.;]{0,20}\bros1/,
     class: 'ros1_tki',
   },
   {
@@ -275,7 +276,7 @@ export const THERAPY_CLASS_PHRASES: readonly { pattern: RegExp; class: TherapyCl
   },
   {
     pattern:
-      /\banti[- ]?(?:pd[- ]?\(?l?\)?[- ]?1|programmed (?:cell )?death[- ](?:ligand[- ])?1)|\bpd[- ]?\(?l?\)?[- ]?1(?:\s*\/\s*pd[- ]?l1)?(?: or pd[- ]?l1)?[- ]?(?:\(.*?\)[- ]?)?(?:inhibitors?|blockers?|blockade|antibod(?:y|ies)|targeted|directed|axis|pathway|checkpoint)|\bimmune[- ]checkpoint[- ](?:inhibitors?|blockers?|blockade|therapy)|\bcheckpoint inhibitors?\b|\bicis?\b|\bimmunotherapy\b|\bimmuno-oncology\b/,
+      /\banti[- ]?(?:pd[- ]?\(?l?\)?[- ]?1|programmed (?:cell )?death[- ](?:ligand[- ])?1)|\bpd[- ]?\(?l?\)?[- ]?1(?:\s*\/\s*(?:pd[- ]?)?l[- ]?1)?(?: or pd[- ]?l1)?[- ]?(?:\(.*?\)[- ]?)?(?:inhibitors?|blockers?|blockade|antibod(?:y|ies)|targeted|directed|axis|pathway|checkpoint)|\bimmune[- ]checkpoint[- ](?:inhibitors?|blockers?|blockade|therapy)|\bcheckpoint inhibitors?\b|\bicis?\b|\bimmunotherapy\b|\bimmuno-oncology\b/,
     class: 'anti_pd1_pdl1',
   },
   {
@@ -296,7 +297,7 @@ export const THERAPY_CLASS_PHRASES: readonly { pattern: RegExp; class: TherapyCl
   },
   {
     pattern:
-      /\begfr[- ](?:and|\/|x)[- ]?c?-?met bispecific|\bbispecific (?:egfr|antibody targeting egfr)/,
+      /\begfr[- ](?:and|\/|x)[- ]?c?-?met bispecific|\bbispecific (?:egfr|antibody targeting egfr)|\begfr[- ]target\w*[^.;]{0,80}\bbispecific/,
     class: 'egfr_met_bispecific',
   },
   {
