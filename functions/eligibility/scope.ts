@@ -240,7 +240,7 @@ export function extractScope(
   const atRisk =
     (purpose === 'SCREENING' || purpose === 'PREVENTION' || AT_RISK_RE.test(titleOnly)) &&
     !positive.some(
-      (i) => CANCER_RE.test(folded(i)) || /\bstage\s+(?:[iv]+|[0-4])\b/.test(folded(i)),
+      (i) => CANCER_RE.test(folded(i)) || /\bstage\s+(?:[iv]+|[0-4])[a-c]?\b/.test(folded(i)),
     );
 
   // A record that never says cancer: an NSCLC mention in its criteria must read as a diagnosis
