@@ -281,7 +281,10 @@ export function biomarkersInItem(
   if (!BIOMARKER_GATE.test(folded)) return result;
   // A cohort of another cancer ("ER+/HER2- breast cancer") says nothing of an NSCLC patient.
   if (OTHER_TUMOUR.test(folded) && !/\blung\b|\bnsclc\b|\bnon-small/.test(folded)) return result;
-  const noPermissionParens = folded.replace(/\([^()]*\)/g, (p) => (isPermission(p) ? ' ' : p));
+  // Permission notes and conditions in parentheses ("(osimertinib exposure required for T790M+)").
+  const noPermissionParens = folded.replace(/\([^()]*\)/g, (p) =>
+    isPermission(p) || /\brequired for\b|\bif\b|\bonly for\b|\bin case of\b/.test(p) ? ' ' : p,
+  );
   for (const clause of clauses(noPermissionParens)) {
     if (isPermission(clause)) continue;
     // "Participants with unknown EGFR, ALK, or ROS-1 status are excluded" / "must have known PD-L1".

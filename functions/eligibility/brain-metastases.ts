@@ -24,6 +24,8 @@ export function brainMetastasesIn(text: string, section: Section): BrainFinding 
     /\b(?:used to treat|to treat|for the treatment of|treatment of|radiotherapy (?:to|for)|radiation (?:to|for))\s+(?:the\s+)?(?:brain|cns|central nervous system)\b[^.;,]*/g,
     ' ',
   );
+  // Explanatory notes ("NOTE: If a patient has worsening symptoms …") state no policy.
+  if (/^\W*(?:note\b|if\b)/.test(folded)) return undefined;
   const brain = BRAIN.test(folded);
   const lepto = LEPTO.test(folded);
   if (!brain && !lepto) return undefined;

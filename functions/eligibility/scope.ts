@@ -55,7 +55,7 @@ const AT_RISK_RE =
   /\bscreening\b|\bearly detection|\bprevention|\bchemoprevention|\bcessation|\bquit(?:ting|line)?\b|\bat[- ]risk\b|\bhigh[- ]risk (?:individuals|people|persons|smokers|population)|\b(?:heavy|current|former) (?:or former )?smokers|\bhealthy (?:volunteers|subjects|adults|participants)/;
 /** An inclusion item that names a diagnosis without enrolling it ("no history of cancer"). */
 const NEGATED_RE =
-  /^\W*(?:no|not|without|absence of|free of|exclud\w*|never)\b|\bno (?:prior |previous |known |active |current )?(?:history|evidence|diagnosis)\b|\bhistory of\b|\bfree of\b|\bsuspected\b|\bsuspicio|\bmust not\b|\bnot (?:be )?eligible|\bineligible/;
+  /^\W*(?:no|not|without|absence of|free of|exclud\w*|never)\b|\b(?:no|without|free of|history of|suspected|suspicio\w*|not)\b[^.;,]{0,40}\b(?:cancers?|carcinomas?|malignan\w*|tumou?rs?|neoplasms?|nsclc|non-small|lung)\b|\bmust not be (?:enrolled|included)|\b(?:are|is) not eligible for (?:the |this )?(?:study|trial)|\bineligible for (?:the |this )?(?:study|trial)/;
 
 export interface ScopeResult {
   value: NsclcScope;

@@ -72,6 +72,11 @@ export function therapyMentions(text: string): Mention[] {
   const filtered: Mention[] = [];
   for (const m of out) {
     const overlap = filtered.find((f) => f.start < m.end && m.start < f.end);
+    // A bispecific named over an "EGFR-targeting agents (… bispecific antibodies)" list is its own class.
+    if (overlap && m.ref.class === 'egfr_met_bispecific' && overlap.ref.class !== m.ref.class) {
+      filtered.push(m);
+      continue;
+    }
     if (overlap) {
       if (overlap.ref.class === 'chemotherapy' && m.ref.class && m.ref.class !== 'chemotherapy') {
         filtered[filtered.indexOf(overlap)] = m;

@@ -297,7 +297,7 @@ export const THERAPY_CLASS_PHRASES: readonly { pattern: RegExp; class: TherapyCl
   },
   {
     pattern:
-      /\begfr[- ](?:and|\/|x)[- ]?c?-?met bispecific|\bbispecific (?:egfr|antibody targeting egfr)|\begfr[- ]target\w*[^.;]{0,80}\bbispecific/,
+      /\begfr[- ](?:and|\/|x)[- ]?c?-?met bispecific|\bbispecific (?:egfr|antibody targeting egfr)|\begfr[- ]target\w*[^;]{0,100}\bbispecific/,
     class: 'egfr_met_bispecific',
   },
   {

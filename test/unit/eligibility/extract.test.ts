@@ -631,3 +631,33 @@ describe('pinned phrases from real trials', () => {
     expect(forbid?.anyOf.map((r) => r.gene)).toContain('ALK');
   });
 });
+
+describe('notes and conditions', () => {
+  it('reads no brain-metastases policy from an explanatory note', () => {
+    const f = facts(
+      [],
+      [
+        'NOTE: If a patient has worsening neurological symptoms due to CNS metastasis, the patient needs to complete local therapy',
+      ],
+    );
+    expect(ofKind(f, 'brain_metastases')).toEqual([]);
+  });
+
+  it('does not require a biomarker named in a parenthesised condition', () => {
+    const f = facts([
+      'Have undergone failure 1-2 prior EGFR-TKI (Osimertinib exposure required for T790M+)',
+    ]);
+    expect(ofKind(f, 'biomarker')).toEqual([]);
+  });
+
+  it('reads "EGFR-targeting agents (… bispecific antibodies)" as EGFR TKIs and bispecifics', () => {
+    const f = facts(
+      [],
+      [
+        'Prior treatment with any EGFR-targeting agents (e.g., EGFR tyrosine kinase inhibitors [TKIs], monoclonal antibodies, or bispecific antibodies).',
+      ],
+    );
+    const classes = ofKind(f, 'prior_therapy').flatMap((c) => c.anyOf.map((r) => r.class));
+    expect(classes).toEqual(expect.arrayContaining(['egfr_tki', 'egfr_met_bispecific']));
+  });
+});
