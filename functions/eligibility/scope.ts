@@ -55,7 +55,7 @@ const AT_RISK_RE =
   /\bscreening\b|\bearly detection|\bprevention|\bchemoprevention|\bcessation|\bquit(?:ting|line)?\b|\bat[- ]risk\b|\bhigh[- ]risk (?:individuals|people|persons|smokers|population)|\b(?:heavy|current|former) (?:or former )?smokers|\bhealthy (?:volunteers|subjects|adults|participants)/;
 /** An inclusion item that names a diagnosis without enrolling it ("no history of cancer"). */
 const NEGATED_RE =
-  /^\W*(?:no|not|without|absence of|free of|exclud\w*|never)\b|\b(?:no|without|free of|history of|suspected|suspicio\w*|not)\b[^.;,]{0,40}\b(?:cancers?|carcinomas?|malignan\w*|tumou?rs?|neoplasms?|nsclc|non-small|lung)\b|\bmust not be (?:enrolled|included)|\b(?:are|is) not eligible for (?:the |this )?(?:study|trial)|\bineligible for (?:the |this )?(?:study|trial)/;
+  /^\W*(?:no|not|without|absence of|free of|exclud\w*|never)\b|\b(?:no|without|free of|history of|suspected|suspicio\w*)\b[^.;,]{0,40}(?<!anti-?)\b(?:cancers?|carcinomas?|malignan\w*|tumou?rs?|neoplasms?|nsclc|non-small|lung)\b|\bmust not be (?:enrolled|included)|\b(?:are|is) not eligible for (?:the |this )?(?:study|trial)|\bineligible for (?:the |this )?(?:study|trial)/;
 
 export interface ScopeResult {
   value: NsclcScope;
@@ -134,6 +134,11 @@ const DIAGNOSIS_RE =
 const BACKGROUND_RE =
   /\b(?:has|have) (?:been )?(?:demonstrated|shown)|\bpreviously shown|\bstud(?:y|ies) (?:has|have) shown/;
 
+/** "Any solid tumour", not "advanced cancer (of the cervix)". */
+const ANY_SOLID_RE =
+  /\bsolid (?:tumou?rs?|malignan|cancers?|neoplasms?)\b|\bany (?:type of )?(?:solid )?(?:tumou?r|cancer|malignancy)\b|\btumou?r[- ]agnostic|\bpan[- ]tumou?r/;
+/** Words that introduce a closed list of tumour types. */
+const LISTED_TYPES_RE = /\b(?:following|limited to|restricted to|only|one of|types?)\b|:/;
 /** Other tumour types listed without "excluding"/"except" in front of them. */
 const namesOtherSitesAsIncluded = (f: string) =>
   OTHER_SITE_RE.test(f.replace(/\b(?:exclud\w*|except|other than|not including)\b.*$/, ''));
@@ -317,8 +322,13 @@ export function extractScope(
       ev(items.find((i) => i.section === 'exclusion' && NSCLC_RE.test(folded(i)))),
     );
   }
+  // "Solid tumour, or lymphoma" still admits any solid tumour; "solid tumours of the following
+  // types: …" does not.
   const basketItem = positive.find(
-    (i) => BASKET_RE.test(folded(i)) && !namesOtherSitesAsIncluded(folded(i)),
+    (i) =>
+      BASKET_RE.test(folded(i)) &&
+      (!namesOtherSitesAsIncluded(folded(i)) ||
+        (ANY_SOLID_RE.test(folded(i)) && !LISTED_TYPES_RE.test(folded(i)))),
   );
   if (basketItem) return result('basket', ev(basketItem));
   const restricted = positive.find(
