@@ -81,7 +81,8 @@ export function geneHits(folded: string): GeneHit[] {
     for (const m of folded.matchAll(re)) {
       const at = m.index ?? 0;
       // Only where the gene is not written just before ("EGFR L858R" is one mention).
-      if (hits.some((h) => h.gene === gene && h.start <= at && at - h.end < 40)) continue;
+      if (hits.some((h) => h.gene === gene && h.start <= at && !isTherapyMention(folded, h)))
+        continue;
       hits.push({ gene, start: at, end: at + m[0].length });
     }
   }
@@ -117,7 +118,7 @@ function isTherapyMention(folded: string, hit: GeneHit): boolean {
   )
     return true;
   if (
-    /(?:targeting|targeted (?:at|against)|against|anti-?|inhibitors? of|inhibiting|directed (?:at|against))\s*(?:the\s+)?$/.test(
+    /(?:targeting|targeted (?:at|against)|against|anti-?|inhibitors? of|inhibit(?:ing|s)?|blocking|directed (?:at|against))\s*(?:the\s+)?(?:human\s+)?$/.test(
       before,
     )
   )
@@ -148,6 +149,16 @@ function refsFor(gene: Gene, qualifier: string, driverContext: boolean): Biomark
       /\bany (?:sensitiz|activating)|\bincluding (?:uncommon|rare|atypical)|\bor (?:uncommon|rare|atypical)/.test(
         q,
       );
+    // "EGFR mutation [e.g., T790M, exon 19 deletion, L858R, etc]": examples of any EGFR mutation.
+    if (
+      explicit.size > 0 &&
+      !sensitizing &&
+      !uncommon &&
+      /\b(?:e\.g|eg,|such as|for example|etc)\b/.test(q) &&
+      /\bmutat/.test(q)
+    ) {
+      return [{ gene }];
+    }
     if (explicit.size > 0) {
       const refs = [...explicit].map((alteration) => ({ gene, alteration }) as BiomarkerRef);
       if (
@@ -367,8 +378,8 @@ export function biomarkersInItem(
     )
       continue;
     if (
-      /\b(?:tissue|tumou?r block|blocks?|sample|specimen|biopsy|slides?)\b/.test(clause) &&
-      /\b(?:test|testing|status|analysis|review|assessment|determination|evaluation|assay)\b/.test(
+      /\b(?:tissue|tumou?r block|blocks?|samples?|specimens?|biopsy|slides?)\b/.test(clause) &&
+      /\b(?:test|testing|status|analysis|review|assessment|determination|evaluation|assay|provide|collected|submit\w*|agree)\b/.test(
         clause,
       ) &&
       !/\bpositive|\bharbou?r|\bmutation[- ]positive|\bconfirmed\b|\bdocumented\b/.test(clause)
@@ -417,7 +428,9 @@ export function biomarkersInItem(
         !/\btki[- ]?(?:sensiti|resistan)|\binhibitor[- ]sensiti/.test(own)
       )
         continue;
-      const q = `${i === 0 ? lead.slice(-60) : ''} ${own}`;
+      // The words just before the gene qualify it too ("other activating/sensitizing EGFR mutations").
+      const prevEnd = Math.max(0, ...allHits.filter((h) => h.end <= hit.start).map((h) => h.end));
+      const q = `${clause.slice(Math.max(prevEnd, hit.start - 60), hit.start)} ${own}`;
       for (const r of refsFor(hit.gene, q, driverContext)) {
         if (!refs.some((x) => x.gene === r.gene && x.alteration === r.alteration)) refs.push(r);
       }

@@ -8,6 +8,9 @@ import type { Effect, Section } from './facts.ts';
 type State = Exclude<BrainMetastases, 'none'>;
 const ALL: State[] = ['treated_stable', 'untreated_asymptomatic', 'active', 'leptomeningeal'];
 
+/** "has symptoms of brain metastases" is the symptomatic case. */
+const SYMPTOMS_OF =
+  /\bsymptoms? (?:of|from|due to|related to)\b[^.;]{0,20}(?:brain|cns|intracranial)/;
 const BRAIN =
   /\b(?:brain|cns|central nervous system|intracranial|cerebral)\b[^.;]{0,20}\b(?:metasta\w*|lesions?|mets|disease|involvement)|\bbrain mets\b|\bbrain metastas|\bcns metastas|\bintracranial metastas/;
 const LEPTO =
@@ -51,6 +54,21 @@ export function brainMetastasesIn(text: string, section: Section): BrainFinding 
 
   if (section === 'exclusion') {
     const states = new Set<State>();
+    if (SYMPTOMS_OF.test(folded) && !/\bunless|\bexcept/.test(folded)) {
+      return { effect: 'forbid', states: lepto ? ['active', 'leptomeningeal'] : ['active'] };
+    }
+    // Leptomeningeal disease "but no evidence of brain parenchymal metastasis": the leptomeningeal case.
+    if (lepto && /\b(?:no|without|absence of)\b[^.;]{0,30}\b(?:brain|parenchymal)/.test(folded)) {
+      return { effect: 'forbid', states: ['leptomeningeal'] };
+    }
+    // Where or how large the metastases are ("in the brainstem", "> 3 cm"): not a profile's field.
+    if (
+      !lepto &&
+      /\bbrainstem\b|\bdiameter\b|\b(?:larger|greater|bigger) than\b|\b\d+(?:\.\d+)?\s*(?:mm|cm)\b/.test(
+        folded,
+      )
+    )
+      return undefined;
     // "brain parenchymal metastasis combined with meningeal metastasis": the leptomeningeal case.
     if (
       lepto &&

@@ -49,6 +49,7 @@ export function fold(text: string): string {
       /\b(braf|kras|egfr|her2|erbb2|met|alk|ros1)(v600|g12|g13|l858|t790|c797|ex\d|exon)/g,
       '$1 $2',
     )
+    .replace(/\b([gltcsv]) (\d{3,4}) ([a-z])\b/g, '$1$2$3')
     .replace(/\s+/g, ' ');
 }
 

@@ -67,6 +67,15 @@ export function therapyMentions(text: string): Mention[] {
       out.push({ ref: { class: cls }, start, end });
     }
   }
+  // "4th-generation EGFR-TKIs" are not the EGFR TKIs a patient has had.
+  for (let i = out.length - 1; i >= 0; i--) {
+    const m = out[i] as Mention;
+    if (
+      m.ref.class === 'egfr_tki' &&
+      /(?:fourth|4th)[- ]gen\w*\s*$/.test(text.slice(Math.max(0, m.start - 25), m.start))
+    )
+      out.splice(i, 1);
+  }
   out.sort((a, b) => a.start - b.start);
   // Drop a class mention overlapped by a more specific class found earlier in table order.
   const filtered: Mention[] = [];
@@ -99,10 +108,19 @@ const SPECIFIC_OVER: Partial<Record<TherapyClass, TherapyClass[]>> = {
 /** Remove a drug named as an example of a class in the same list ("anti-PD-1 (e.g., pembrolizumab)"). */
 function dedupe(refs: TherapyRef[], classesOf: (drug: string) => TherapyClass[]): TherapyRef[] {
   const classes = refs.flatMap((r) => (r.class ? [r.class] : []));
-  const generic = new Set(classes.flatMap((c) => SPECIFIC_OVER[c] ?? []));
+  // Alternatives: a generic class named beside a specific one covers it ("EGFR TKI, including
+  // 3rd-generation" = any EGFR TKI), so the specific one adds nothing.
+  const generic = new Set(
+    classes.filter((c) => classes.some((o) => (SPECIFIC_OVER[o] ?? []).includes(c))),
+  );
   const out: TherapyRef[] = [];
   for (const r of refs) {
-    if (r.class && generic.has(r.class)) continue;
+    if (
+      r.class &&
+      !generic.has(r.class) &&
+      (SPECIFIC_OVER[r.class] ?? []).some((g) => generic.has(g))
+    )
+      continue;
     if (r.drug && classesOf(r.drug).some((c) => classes.includes(c))) continue;
     if (out.some((o) => o.drug === r.drug && o.class === r.class)) continue;
     out.push(r);
@@ -132,9 +150,9 @@ export interface LinesFinding {
 export type TherapyItemFinding = TherapyFinding | NaiveFinding | LinesFinding;
 
 const WASHOUT =
-  /\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+)?\d+|\bwithin\s+(?:one|two|three|four|five|six|\d+)\s+(?:days?|weeks?|months?|half)|\b\d+\s*(?:days?|weeks?|half[- ]lives)\s+(?:prior|before)\b|\bwash[- ]?out\b|\b(?:concurrent(?:ly)?|concomitant(?:ly)?|currently (?:receiving|taking|on)|ongoing|during the study|while on study|at the time of)\b|\bresidual toxicit|\btoxicit(?:y|ies) (?:from|of|related)|\badverse (?:event|reaction)|\bimmune[- ]related\b|\birae\b|\bpneumonitis\b|\bdiscontinu\w* (?:due to|because of)|\bgrade [2-4]\b|\bstudy drug\b|\binvestigational (?:agent|drug|product)/;
+  /\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+)?\d+|\bwithin\s+(?:one|two|three|four|five|six|\d+)\s+(?:days?|weeks?|months?|half)|\b\d+\s*(?:days?|weeks?|half[- ]lives)\s+(?:prior|before)\b|\bwash[- ]?out\b|\bhalf[- ]lives\b|\bless than \d+ (?:days?|weeks?)|\b(?:concurrent(?:ly)?|concomitant(?:ly)?|current(?:ly)? (?:receiving|taking|on|undergoing)|preparing|ongoing|during the study|while on study|at the time of)\b|\bresidual toxicit|\btoxicit(?:y|ies) (?:from|of|related)|\badverse (?:event|reaction)|\bimmune[- ]related\b|\birae\b|\bpneumonitis\b|\bdiscontinu\w* (?:due to|because of)|\bgrade [2-4]\b|\bstudy drug\b|\binvestigational (?:agent|drug|product)/;
 const EXCLUSION_NOT_PRIOR =
-  /\bhypersensitiv|\ballerg|\bintoleran(?:ce|t) to\b|\bcontraindicat|-induced\b|\brecovered\b|\bgonadotox/;
+  /\bhypersensitiv|\ballerg|\bintoleran(?:ce|t) to\b|\bcontraindicat|-induced\b|\brecovered\b|\bgonadotox|\btoxicit|\bexacerbat|\babsorption\b|\babsorb|\bswallow|\b(?:should be |be )?offered\b|\bcandidates? for\b|\bshould (?:be )?receiv/;
 const PERMITTED =
   /\b(?:is|are|will be|may be|be)\s+(?:allowed|permitted|permissible|acceptable|eligible)\b|\bpermitted\b|\ballowed\b|\bacceptable\b|\bdo(?:es)? not count\b|\bnot (?:be )?considered\b|\bare eligible\b|\bmay have (?:received|had)\b|\bcan be (?:included|enrolled)\b/;
 const NUMBER: Record<string, number> = {
@@ -262,6 +280,26 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
       /\btreatment[- ]na[iï]ve\b|\bpreviously untreated\b|\b(?:no|not|never|without)\b[^.;]{0,30}\b(?:systemic|anti-?cancer|anti-?tumou?r)\b[^.;]{0,25}\b(?:therap|treatment|regimen|chemotherapy)|\bha(?:ve|s)(?:n't| not) (?:accepted|received|had) any\b/.test(
         text,
       );
+    // "TKI treatment-naive": naive to a kind of drug, not to all treatment.
+    const kindNaive =
+      /\b(?:tkis?|inhibitors?|immunotherapy|chemotherapy|targeted therapy|\w+(?:nib|mab))\s*(?:\([^)]*\)\s*)?(?:treatment|therapy)?[- ]na[iï]ve\b/.exec(
+        text,
+      );
+    if (kindNaive) {
+      const ms = therapyMentions(kindNaive[0]);
+      if (ms.length > 0) {
+        out.push({
+          kind: 'prior_therapy',
+          effect: 'forbid',
+          anyOf: dedupe(
+            ms.map((m) => m.ref),
+            classesOfDrug,
+          ),
+          settings: 'any',
+        });
+      }
+      return out;
+    }
     // "Treatment-naive patients are eligible only if they refused standard treatment": a condition.
     if (/\beligible only if\b|\bonly (?:be )?eligible if\b|\bonly if they\b/.test(text)) return out;
     const firstLineOnly = /\bfirst[- ]line\b|\b1l\b|\bfrontline\b/.test(text) && !explicitNaive;
@@ -360,7 +398,7 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
   for (const clause of clauses) {
     if (PERMITTED.test(clause)) continue;
     const priorWords =
-      /\bprior\b|\bprevious(?:ly)?\b|\breceived\b|\btreated with\b|\btreatment with\b|\bexposure to\b|\bexposed to\b|\bhistory of\b|\bhad\b|\bany\b|\btherapy\b|\btreatment\b|\bin any setting\b|\bpretreated\b|\bpre-treated\b/;
+      /\bprior\b|\bprevious(?:ly)?\b|\breceived\b|\btreated with\b|\btreatment with\b|\bexposure to\b|\bexposed to\b|\bhistory of\b|\bhad (?:received|been)\b|\bin any setting\b|\bpretreated\b|\bpre-treated\b|\buse of\b/;
     if (
       /\b(?:prior|previous) (?:systemic |anti-?cancer |anti-?tumou?r )*(?:therapy|treatment|regimen)s?\b[^.;]{0,80}\bfor (?:the treatment of )?(?:locally[- ]advanced|advanced|metastatic|recurrent|stage iv)|\b(?:received|had) (?:any )?(?:prior )?systemic (?:anti-?cancer |anti-?tumou?r )?(?:therapy|treatment)[^.;]{0,60}\bfor (?:locally[- ]advanced|advanced|metastatic|recurrent)/.test(
         clause,

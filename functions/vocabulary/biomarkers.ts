@@ -15,7 +15,7 @@ export const GENE_PATTERNS: readonly { gene: Gene; pattern: RegExp }[] = [
   {
     gene: 'MET',
     pattern:
-      /\bc-?met\b|\bmet(?=ex|δ|\s*(?:exon|ex\b|ex\s?14|amp|amplification|overexpress|ihc|gene|alteration|mutation|copy|splice|fusion|\/cep|-?positive|protein|high|\()|[- ](?:mutat|amplif|alter|over|ihc|exon))|\bhepatocyte growth factor receptor\b/,
+      /\bc-?met\b|(?<!\b(?:are|is|be|been|were|was|not|criteria|requirements?|all|who) )\bmet(?=ex|δ|\s*(?:exon|ex\b|ex\s?14|amp|amplification|overexpress|ihc|gene|alteration|mutation|copy|splice|fusion|\/cep|-?positive|protein|high|\((?!\d))|[- ](?:mutat|amplif|alter|over|ihc|exon))|\bhepatocyte growth factor receptor\b/,
   },
   {
     gene: 'RET',

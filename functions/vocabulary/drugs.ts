@@ -286,7 +286,7 @@ export const THERAPY_CLASS_PHRASES: readonly { pattern: RegExp; class: TherapyCl
   },
   {
     pattern:
-      /\bplatinum(?:[- ]based|[- ]containing|[- ]doublet| doublet| chemotherapy|[- ]based doublet)|\bplatinum[- ]?(?:based )?(?:\w+ )?(?:chemo|regimen|therapy|agent)|\b(?:cis|carbo)platin[- ]based/,
+      /\bplatinum(?:[- ](?:based|containing|doublet|double))?(?:[- ](?:[a-z]+[- ]){0,2}(?:chemotherapy|chemo|regimens?|therapy|doublets?|agents?|treatment)s?)?\b|\b(?:cis|carbo)platin[- ]based/,
     class: 'platinum_chemotherapy',
   },
   { pattern: /\btaxanes?\b|\btaxane[- ]based/, class: 'taxane' },

@@ -661,3 +661,95 @@ describe('notes and conditions', () => {
     expect(classes).toEqual(expect.arrayContaining(['egfr_tki', 'egfr_met_bispecific']));
   });
 });
+
+describe('prior-therapy exclusions that are not about prior therapy', () => {
+  it.each([
+    'The effect of third space fluid, such as pleural effusion and ascites, on pemetrexed is unknown.',
+    'Patients with known activating mutations of EGFR, as these patients should be offered EGFR-TKI therapy.',
+    'Patients with irreversible toxicity not expected to be exacerbated by treatment with durvalumab',
+    'Current undergoing or preparing treatment with tumor immunotherapy',
+    'Chemotherapy, immunotherapy and targeted therapy received less than 4 weeks or less than 5 half-lives from the first dose.',
+    'Chronic gastrointestinal disease or previous bowel resection that would preclude adequate absorption of afatinib',
+  ])('%s', (text) => {
+    expect(ofKind(facts([], [text]), 'prior_therapy')).toEqual([]);
+  });
+
+  it('does not read "4th-generation EGFR-TKIs" as any EGFR TKI', () => {
+    expect(
+      ofKind(
+        facts(
+          [],
+          ['Prior treatment with 4th-generation EGFR-TKIs (TKI for 3rd-generation resistance).'],
+        ),
+        'prior_therapy',
+      ),
+    ).toEqual([]);
+  });
+
+  it('keeps the generic class of "EGFR-TKI, including 1st, 2nd and 3rd-generation"', () => {
+    const p = ofKind(
+      facts([
+        'Previous treatment with at least one EGFR-TKI, including 1st, 2nd and 3rd-generation EGFR-TKI',
+      ]),
+      'prior_therapy',
+    )[0];
+    expect(p?.anyOf).toEqual([{ class: 'egfr_tki' }]);
+  });
+
+  it('reads "TKI treatment naïve" as no general naivety', () => {
+    expect(
+      ofKind(facts(['Tyrosine Kinase Inhibitor (TKI) treatment naïve.']), 'treatment_naive'),
+    ).toEqual([]);
+  });
+});
+
+describe('more biomarker and brain phrases', () => {
+  it('does not read "criteria are met" as MET, nor "to inhibit the EGFR" as a biomarker', () => {
+    expect(
+      ofKind(
+        facts(['Organ function is normal, the following criteria are met: (1) blood counts']),
+        'biomarker',
+      ),
+    ).toEqual([]);
+    expect(
+      ofKind(
+        facts(
+          [],
+          [
+            'Previous treatment to inhibit the human epidermal growth factor receptor (EGFR) (e.g. erlotinib)',
+          ],
+        ),
+        'biomarker',
+      ),
+    ).toEqual([]);
+  });
+
+  it('reads listed examples of an EGFR mutation as any EGFR mutation', () => {
+    const b = ofKind(
+      facts(['Confirmed with EGFR mutation [e.g., T 790 M, exon 19 deletion, L 858 R, etc]']),
+      'biomarker',
+    )[0];
+    expect(b?.anyOf).toEqual([{ gene: 'EGFR' }]);
+  });
+
+  it('reads brain exclusions by symptom, lepto-only wording and size', () => {
+    expect(
+      ofKind(facts([], ['A person who has symptoms of brain metastases']), 'brain_metastases')[0]
+        ?.states,
+    ).toEqual(['active']);
+    expect(
+      ofKind(
+        facts(
+          [],
+          [
+            'Leptomeningeal metastasis confirmed by MRI, but no evidence of brain parenchymal metastasis.',
+          ],
+        ),
+        'brain_metastases',
+      )[0]?.states,
+    ).toEqual(['leptomeningeal']);
+    expect(ofKind(facts([], ['Brain metastases in the brainstem']), 'brain_metastases')).toEqual(
+      [],
+    );
+  });
+});
