@@ -5,7 +5,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CreateTableCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DescribeTableCommand,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
@@ -168,6 +173,10 @@ describe('table', () => {
     let sent: CreateTableCommandInput | undefined;
     const fakeClient = {
       send: async (command: unknown) => {
+        // createTable looks before it creates: report the table missing so it creates it.
+        if (command instanceof DescribeTableCommand && !sent) {
+          throw new ResourceNotFoundException({ message: 'not found', $metadata: {} });
+        }
         if (command instanceof CreateTableCommand) sent = command.input;
         return {
           Table: { TableStatus: 'ACTIVE', GlobalSecondaryIndexes: [{ IndexStatus: 'ACTIVE' }] },
