@@ -10,7 +10,9 @@ export interface EmbeddedDynamo {
   close(): Promise<void>;
 }
 
-export async function startDynalite(options: { path?: string; port?: number } = {}): Promise<EmbeddedDynamo> {
+export async function startDynalite(
+  options: { path?: string; port?: number } = {},
+): Promise<EmbeddedDynamo> {
   const server = dynalite({
     ...(options.path ? { path: options.path } : {}),
     createTableMs: 0,

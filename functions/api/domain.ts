@@ -6,7 +6,13 @@ import { buildMatchIndex, type MatchIndex, matchTrials } from '#matching/match.t
 import { matchRequestSchema, type ParseResult, parseMatchRequest } from '#matching/profile.ts';
 import { matchResponseSchema } from '#matching/response-schema.ts';
 
-export { buildMatchIndex, type MatchIndex, matchRequestSchema, matchResponseSchema, parseMatchRequest };
+export {
+  buildMatchIndex,
+  type MatchIndex,
+  matchRequestSchema,
+  matchResponseSchema,
+  parseMatchRequest,
+};
 
 type ParsedRequest = Extract<ParseResult, { ok: true }>;
 
