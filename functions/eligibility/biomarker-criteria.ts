@@ -118,7 +118,7 @@ function isTherapyMention(folded: string, hit: GeneHit): boolean {
   )
     return true;
   if (
-    /(?:targeting|targeted (?:at|against)|against|anti-?|inhibitors? of|inhibit(?:ing|s)?|blocking|directed (?:at|against))\s*(?:the\s+)?(?:human\s+)?$/.test(
+    /(?:targeting|targeted (?:at|against)|against|anti-?|inhibitors? of|inhibit(?:ing|s)?|blocking|directed (?:at|against)|(?:tkis?|inhibitors?|therap(?:y|ies)|treatments?|agents?)\)?\s+for)\s*(?:the\s+)?(?:human\s+)?$/.test(
       before,
     )
   )

@@ -58,7 +58,12 @@ export function brainMetastasesIn(text: string, section: Section): BrainFinding 
       return { effect: 'forbid', states: lepto ? ['active', 'leptomeningeal'] : ['active'] };
     }
     // Leptomeningeal disease "but no evidence of brain parenchymal metastasis": the leptomeningeal case.
-    if (lepto && /\b(?:no|without|absence of)\b[^.;]{0,30}\b(?:brain|parenchymal)/.test(folded)) {
+    if (
+      lepto &&
+      /\bbut (?:no|without)\b[^.;]{0,30}\b(?:brain|parenchymal)|\bno (?:evidence of )?(?:brain )?parenchymal/.test(
+        folded,
+      )
+    ) {
       return { effect: 'forbid', states: ['leptomeningeal'] };
     }
     // Where or how large the metastases are ("in the brainstem", "> 3 cm"): not a profile's field.

@@ -67,9 +67,26 @@ export function therapyMentions(text: string): Mention[] {
       out.push({ ref: { class: cls }, start, end });
     }
   }
-  // "4th-generation EGFR-TKIs" are not the EGFR TKIs a patient has had.
+  // "4th-generation EGFR-TKIs" are not the EGFR TKIs a patient has had; "prior to pemetrexed
+  // administration" is a plan, not a history; "third-generation epidermal growth factor
+  // receptor TKI" is the 3rd-generation class.
   for (let i = out.length - 1; i >= 0; i--) {
     const m = out[i] as Mention;
+    const before = text.slice(Math.max(0, m.start - 25), m.start);
+    // A plan ("prior to pemetrexed administration") or an abbreviation of the mention before
+    // it ("tyrosine kinase inhibitor (EGFR-TKI)").
+    if (
+      /\b(?:prior to|before)\s+(?:the\s+)?$|(?:inhibitors?|tkis?|therapy|antibod(?:y|ies))\s*\(\s*$/.test(
+        before,
+      )
+    ) {
+      out.splice(i, 1);
+      continue;
+    }
+    if (m.ref.class === 'egfr_tki' && /(?:third|3rd)[- ]gen\w*\s*$/.test(before)) {
+      m.ref = { class: 'egfr_tki_3rd_gen' };
+      continue;
+    }
     if (
       m.ref.class === 'egfr_tki' &&
       /(?:fourth|4th)[- ]gen\w*\s*$/.test(text.slice(Math.max(0, m.start - 25), m.start))
@@ -152,7 +169,7 @@ export type TherapyItemFinding = TherapyFinding | NaiveFinding | LinesFinding;
 const WASHOUT =
   /\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+)?\d+|\bwithin\s+(?:one|two|three|four|five|six|\d+)\s+(?:days?|weeks?|months?|half)|\b\d+\s*(?:days?|weeks?|half[- ]lives)\s+(?:prior|before)\b|\bwash[- ]?out\b|\bhalf[- ]lives\b|\bless than \d+ (?:days?|weeks?)|\b(?:concurrent(?:ly)?|concomitant(?:ly)?|current(?:ly)? (?:receiving|taking|on|undergoing)|preparing|ongoing|during the study|while on study|at the time of)\b|\bresidual toxicit|\btoxicit(?:y|ies) (?:from|of|related)|\badverse (?:event|reaction)|\bimmune[- ]related\b|\birae\b|\bpneumonitis\b|\bdiscontinu\w* (?:due to|because of)|\bgrade [2-4]\b|\bstudy drug\b|\binvestigational (?:agent|drug|product)/;
 const EXCLUSION_NOT_PRIOR =
-  /\bhypersensitiv|\ballerg|\bintoleran(?:ce|t) to\b|\bcontraindicat|-induced\b|\brecovered\b|\bgonadotox|\btoxicit|\bexacerbat|\babsorption\b|\babsorb|\bswallow|\b(?:should be |be )?offered\b|\bcandidates? for\b|\bshould (?:be )?receiv/;
+  /\bhypersensitiv|\ballerg|\bintoleran(?:ce|t) to\b|\bcontraindicat|-induced\b|\brecovered\b|\bgonadotox|\btoxicit|\bexacerbat|\babsorption\b|\babsorb|\bswallow|\b(?:should be |be )?offered\b|\bcandidates? for\b|\bshould (?:be )?receiv|\bduring (?:treatment|therapy) with\b|\bcaution\b|\banticoagula|\bthird space\b|\bdrain/;
 const PERMITTED =
   /\b(?:is|are|will be|may be|be)\s+(?:allowed|permitted|permissible|acceptable|eligible)\b|\bpermitted\b|\ballowed\b|\bacceptable\b|\bdo(?:es)? not count\b|\bnot (?:be )?considered\b|\bare eligible\b|\bmay have (?:received|had)\b|\bcan be (?:included|enrolled)\b/;
 const NUMBER: Record<string, number> = {

@@ -753,3 +753,27 @@ describe('more biomarker and brain phrases', () => {
     );
   });
 });
+
+describe('plans, cautions and targets of a drug', () => {
+  it('does not read "prior to pemetrexed administration" or a bleeding caution as prior therapy', () => {
+    const f = facts(
+      [],
+      [
+        'In patients with third space fluid, consideration should be given to draining the effusion prior to pemetrexed administration.',
+        'Caution should be taken on treating patients with heparin during treatment with bevacizumab.',
+      ],
+    );
+    expect(ofKind(f, 'prior_therapy')).toEqual([]);
+  });
+
+  it('reads "third-generation epidermal growth factor receptor TKI for T790M" as the 3rd-generation class, not a T790M exclusion', () => {
+    const f = facts(
+      [],
+      [
+        'Previously treated by other third-generation epidermal growth factor receptor tyrosine kinase inhibitor (EGFR-TKI) for T790M (for example Osimertinib).',
+      ],
+    );
+    expect(ofKind(f, 'prior_therapy')[0]?.anyOf).toEqual([{ class: 'egfr_tki_3rd_gen' }]);
+    expect(ofKind(f, 'biomarker')).toEqual([]);
+  });
+});
