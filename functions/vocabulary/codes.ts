@@ -152,4 +152,8 @@ export const PHASES = ['EARLY_PHASE1', 'PHASE1', 'PHASE2', 'PHASE3', 'PHASE4', '
 export type Phase = (typeof PHASES)[number];
 
 /** Site statuses at which a patient can be referred today. */
-export const RECRUITING_SITE_STATUSES = ['RECRUITING', 'NOT_YET_RECRUITING', 'ENROLLING_BY_INVITATION'];
+export const RECRUITING_SITE_STATUSES = [
+  'RECRUITING',
+  'NOT_YET_RECRUITING',
+  'ENROLLING_BY_INVITATION',
+];
