@@ -480,7 +480,8 @@ function signOf(
           ),
       };
     }
-    return { effect: 'require', anyOf: refs };
+    // "Documented HER2 exon 20 insertion": the documentation is the requirement.
+    return { effect: 'require', anyOf: refs, knownOnly: /\bdocumented\b/.test(clause) };
   }
   if (
     negative &&

@@ -17,7 +17,7 @@ import { stripPermissions } from './text.ts';
 import { therapyInItem } from './therapy-criteria.ts';
 
 /** Bump on every change of behaviour: the sync re-derives facts of older versions. */
-export const EXTRACTOR_VERSION = '2026-11-27.7';
+export const EXTRACTOR_VERSION = '2026-11-27.8';
 
 type Draft = Criterion extends infer C
   ? C extends Criterion

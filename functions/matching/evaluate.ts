@@ -269,15 +269,24 @@ export function hasBiomarker(ref: BiomarkerRef, v: ProfileView): Tri {
   if (g.positive.has(ref.alteration)) return 'true';
   if (g.negative || g.negativeAlterations.has(ref.alteration)) return 'false';
   if (g.positiveUnknownKind) return 'unknown';
+  // Acquired resistance mutations arise beside the founding one (L858R + T790M): a profile
+  // that names only the founding mutation has not told us about these.
+  if (CO_OCCURRING.has(`${ref.gene}:${ref.alteration}`)) return 'unknown';
   // Same gene, other alteration stated: it conflicts (rule 4).
   if (g.positive.size > 0) return 'false';
   return 'unknown';
 }
 
+const CO_OCCURRING = new Set(['EGFR:T790M', 'EGFR:C797S']);
+
 function biomarker(c: BiomarkerCriterion, v: ProfileView): Tri {
   const r = or(c.anyOf.map((ref) => hasBiomarker(ref, v)));
-  // "Known" speaks only of what is stated (rule 2).
-  return c.knownOnly && r === 'unknown' ? 'false' : r;
+  if (!c.knownOnly || r !== 'unknown') return r;
+  // "Known" speaks only of what is stated (rule 2). A requirement for a *documented*
+  // alteration is not met by a biomarker list that leaves it out (EXAMPLES.md 14B); without
+  // any biomarker list the profile is silent and the requirement stays unknown (rule 1).
+  if (c.effect === 'require' && v.profile.biomarkers === undefined) return 'unknown';
+  return 'false';
 }
 
 function inRange(

@@ -99,6 +99,14 @@ describe('biomarkers', () => {
     ]);
   });
 
+  it('marks a required alteration that must be documented as knownOnly', () => {
+    const doc = ofKind(facts(['Documented HER2 exon 20 insertion mutation']), 'biomarker')[0];
+    expect(doc?.effect).toBe('require');
+    expect(doc?.knownOnly).toBe(true);
+    const plain = ofKind(facts(['EGFR exon 20 insertion mutation']), 'biomarker')[0];
+    expect(plain?.knownOnly).toBeFalsy();
+  });
+
   it('tells HER2 mutation from HER2 IHC/amplification', () => {
     const mut = ofKind(facts(['Locally documented HER2 mutation']), 'biomarker')[0];
     expect(mut?.anyOf).toEqual([

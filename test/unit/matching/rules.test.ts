@@ -52,6 +52,44 @@ describe('rule 2: "known" means stated', () => {
   });
 });
 
+describe('a requirement for a documented alteration', () => {
+  const documented = req({
+    kind: 'biomarker',
+    anyOf: [{ gene: 'ERBB2', alteration: 'exon20ins' }],
+    knownOnly: true,
+  });
+  it('is not met by a biomarker list that leaves it out (EXAMPLES.md 14B)', () => {
+    expect(status(documented, { biomarkers: [{ gene: 'EGFR', alteration: 'L858R' }] })).toBe(
+      'not_met',
+    );
+  });
+  it('stays unknown when the profile gives no biomarkers at all (rule 1)', () => {
+    expect(status(documented, {})).toBe('unknown');
+  });
+  it('is met when stated', () => {
+    expect(status(documented, { biomarkers: [{ gene: 'HER2', alteration: 'exon20ins' }] })).toBe(
+      'met',
+    );
+  });
+});
+
+describe('acquired EGFR resistance mutations sit beside the founding one', () => {
+  const t790m = req({ kind: 'biomarker', anyOf: [{ gene: 'EGFR', alteration: 'T790M' }] });
+  it('L858R alone leaves a T790M requirement unknown, not conflicting', () => {
+    expect(status(t790m, { biomarkers: [{ gene: 'EGFR', alteration: 'L858R' }] })).toBe('unknown');
+  });
+  it('a stated T790M-negative conflicts', () => {
+    expect(
+      status(t790m, {
+        biomarkers: [
+          { gene: 'EGFR', alteration: 'L858R' },
+          { gene: 'EGFR', alteration: 'T790M', status: 'negative' },
+        ],
+      }),
+    ).toBe('not_met');
+  });
+});
+
 describe('rule 3: unqualified gene criteria need the gene', () => {
   const excl = forbid({ kind: 'biomarker', anyOf: [{ gene: 'EGFR' }, { gene: 'ALK' }] });
   it('another driver leaves an EGFR/ALK exclusion unknown', () => {
