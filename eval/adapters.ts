@@ -7,8 +7,9 @@
  */
 import type { Study } from '#ctgov/study-schema.ts';
 import type { TrialFacts } from '#eligibility/facts.ts';
-import type { MatchIndexEntry, Site } from '#store/types.ts';
-import { OVERALL_STATUSES, RECRUITING_SITE_STATUSES } from '#vocabulary/codes.ts';
+import { toMatchIndexEntry } from '#store/match-entry.ts';
+import type { MatchIndexEntry } from '#store/types.ts';
+import { OVERALL_STATUSES } from '#vocabulary/codes.ts';
 import type { LabelProfile, Verdict } from './labels.ts';
 
 export interface Extractor {
@@ -52,37 +53,9 @@ export async function loadExtractor(): Promise<Extractor | string> {
   };
 }
 
-/** The record as the matcher's index holds it (title, status, phases, ages, sex, facts, sites). */
-export function toEntry(study: Study, facts: TrialFacts): MatchIndexEntry {
-  const p = study.protocolSection;
-  const overall = p.statusModule.overallStatus;
-  const cl = p.contactsLocationsModule;
-  const sites: Site[] = (cl?.locations ?? [])
-    .filter((l) => RECRUITING_SITE_STATUSES.includes(l.status ?? overall))
-    .map((l) => ({
-      facility: l.facility,
-      city: l.city,
-      state: l.state,
-      zip: l.zip,
-      country: l.country,
-      status: l.status,
-      lat: l.geoPoint?.lat,
-      lon: l.geoPoint?.lon,
-    }));
-  return {
-    nctId: p.identificationModule.nctId,
-    title: p.identificationModule.briefTitle ?? p.identificationModule.officialTitle ?? '',
-    overallStatus: overall,
-    phases: p.designModule?.phases ?? [],
-    conditions: p.conditionsModule?.conditions ?? [],
-    lastUpdatePostDate: p.statusModule.lastUpdatePostDateStruct.date,
-    minimumAge: p.eligibilityModule?.minimumAge,
-    maximumAge: p.eligibilityModule?.maximumAge,
-    sex: p.eligibilityModule?.sex,
-    facts,
-    sites,
-  };
-}
+/** The record as the matcher's index holds it: the store's own conversion, so the figures are the product's. */
+export const toEntry = (study: Study, facts: TrialFacts): MatchIndexEntry =>
+  toMatchIndexEntry(study, facts);
 
 interface ReasonLike {
   status?: string;

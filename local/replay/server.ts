@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { OVERALL_STATUSES } from '#vocabulary/codes.ts';
 import { type CorpusEntry, entryFromJson, loadCorpus } from './corpus.ts';
 import { type Endpoint, type Fault, FaultBook, type ReplayRequestInfo } from './faults.ts';
 import {
@@ -59,22 +60,7 @@ export interface ReplayServer {
   close(): Promise<void>;
 }
 
-const STATUSES = new Set([
-  'RECRUITING',
-  'NOT_YET_RECRUITING',
-  'ENROLLING_BY_INVITATION',
-  'ACTIVE_NOT_RECRUITING',
-  'COMPLETED',
-  'SUSPENDED',
-  'TERMINATED',
-  'WITHDRAWN',
-  'AVAILABLE',
-  'NO_LONGER_AVAILABLE',
-  'TEMPORARILY_NOT_AVAILABLE',
-  'APPROVED_FOR_MARKETING',
-  'WITHHELD',
-  'UNKNOWN',
-]);
+const STATUSES: ReadonlySet<string> = new Set(OVERALL_STATUSES);
 
 const KNOWN_PARAMS = new Set([
   'format',
