@@ -4,28 +4,17 @@
  * A stage the text names explicitly wins over "advanced" words in the same item, except
  * "unresectable stage III", which is a setting (possible for stage III unless resected).
  */
-import type { Stage } from '#vocabulary/codes.ts';
+import { FINE_STAGES, STAGE_LEAVES, type Stage } from '#vocabulary/codes.ts';
 import type { DiseaseSetting } from './facts.ts';
 
-const FINE: readonly Stage[] = [
-  'IA1',
-  'IA2',
-  'IA3',
-  'IB',
-  'IIA',
-  'IIB',
-  'IIIA',
-  'IIIB',
-  'IIIC',
-  'IVA',
-  'IVB',
-];
+const FINE: readonly Stage[] = FINE_STAGES;
+/** The coarse groups the text may name, as the finest groups they cover. */
 const GROUPS: Record<string, readonly Stage[]> = {
-  I: ['IA1', 'IA2', 'IA3', 'IB'],
-  IA: ['IA1', 'IA2', 'IA3'],
-  II: ['IIA', 'IIB'],
-  III: ['IIIA', 'IIIB', 'IIIC'],
-  IV: ['IVA', 'IVB'],
+  I: STAGE_LEAVES.I,
+  IA: STAGE_LEAVES.IA,
+  II: STAGE_LEAVES.II,
+  III: STAGE_LEAVES.III,
+  IV: STAGE_LEAVES.IV,
 };
 
 const ARABIC: Record<string, string> = { '1': 'I', '2': 'II', '3': 'III', '4': 'IV' };

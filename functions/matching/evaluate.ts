@@ -22,7 +22,7 @@ import type {
   TmbCriterion,
   TreatmentNaiveCriterion,
 } from '#eligibility/facts.ts';
-import type { Alteration, Gene, Histology, Stage } from '#vocabulary/codes.ts';
+import { type Alteration, type Gene, type Histology, STAGE_LEAVES } from '#vocabulary/codes.ts';
 import { drugClasses } from '#vocabulary/drugs.ts';
 import type { Profile, ProfileTherapy } from './profile.ts';
 import { LOCAL_CLASSES } from './therapy-classes.ts';
@@ -75,26 +75,6 @@ export interface ProfileView {
   lines: Interval;
   linesWithPerioperative: Interval;
 }
-
-/** Stage groups as sets of the finest AJCC 8 groups they cover. */
-const STAGE_LEAVES: Record<Stage, readonly string[]> = {
-  IA: ['IA1', 'IA2', 'IA3'],
-  IA1: ['IA1'],
-  IA2: ['IA2'],
-  IA3: ['IA3'],
-  IB: ['IB'],
-  I: ['IA1', 'IA2', 'IA3', 'IB'],
-  IIA: ['IIA'],
-  IIB: ['IIB'],
-  II: ['IIA', 'IIB'],
-  IIIA: ['IIIA'],
-  IIIB: ['IIIB'],
-  IIIC: ['IIIC'],
-  III: ['IIIA', 'IIIB', 'IIIC'],
-  IVA: ['IVA'],
-  IVB: ['IVB'],
-  IV: ['IVA', 'IVB'],
-};
 
 const NON_SQUAMOUS: readonly Histology[] = ['adenocarcinoma', 'large_cell', 'nsclc_nos'];
 const PERIOPERATIVE = new Set(['neoadjuvant', 'adjuvant', 'consolidation']);

@@ -26,6 +26,41 @@ export const STAGES = [
 ] as const;
 export type Stage = (typeof STAGES)[number];
 
+/** The finest AJCC 8 groups, in order of extent. */
+export const FINE_STAGES = [
+  'IA1',
+  'IA2',
+  'IA3',
+  'IB',
+  'IIA',
+  'IIB',
+  'IIIA',
+  'IIIB',
+  'IIIC',
+  'IVA',
+  'IVB',
+] as const satisfies readonly Stage[];
+
+/** Each stage code as the set of finest groups it covers ("III" → IIIA, IIIB, IIIC). */
+export const STAGE_LEAVES: Record<Stage, readonly Stage[]> = {
+  IA: ['IA1', 'IA2', 'IA3'],
+  IA1: ['IA1'],
+  IA2: ['IA2'],
+  IA3: ['IA3'],
+  IB: ['IB'],
+  I: ['IA1', 'IA2', 'IA3', 'IB'],
+  IIA: ['IIA'],
+  IIB: ['IIB'],
+  II: ['IIA', 'IIB'],
+  IIIA: ['IIIA'],
+  IIIB: ['IIIB'],
+  IIIC: ['IIIC'],
+  III: ['IIIA', 'IIIB', 'IIIC'],
+  IVA: ['IVA'],
+  IVB: ['IVB'],
+  IV: ['IVA', 'IVB'],
+};
+
 export const GENES = [
   'EGFR',
   'ALK',
