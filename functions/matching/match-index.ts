@@ -35,6 +35,8 @@ export interface IndexedTrial {
   notNsclc: boolean;
   /** Highest phase (PHASE3 > PHASE2 …), for ranking. */
   phaseRank: number;
+  /** 1 for an observational study (a registry, a cohort): ranked after treatment trials. */
+  observational: number;
   /** Phases for filtering; a trial without phases counts as NA. */
   phases: readonly string[];
   /** The same as bits (see phaseMask). */
@@ -127,6 +129,7 @@ export function buildMatchIndex(entries: readonly MatchIndexEntry[]): MatchIndex
       ordinal: trials.length,
       notNsclc: entry.facts.scope.value === 'not_nsclc',
       phaseRank: Math.max(0, ...phases.map((p) => PHASE_RANK[p] ?? 0)),
+      observational: entry.studyType === 'OBSERVATIONAL' ? 1 : 0,
       phases,
       phaseMask: phaseMask(phases),
       targets: entry.facts.targets.filter((t) => t.gene !== 'PD-L1' && t.gene !== 'TMB'),

@@ -7,7 +7,8 @@
  * referable site; ranking; and only for the results returned, the reasons and quotes.
  *
  * Ranking (a clinician's order): eligible before possible (before excluded, when asked for);
- * a trial built for the patient's driver before an all-comers trial; fewer unknowns; nearer
+ * a trial built for the patient's driver before an all-comers trial; a treatment trial before
+ * an observational study; fewer unknowns; nearer
  * site; later phase; then NCT id so ties are stable.
  */
 import type { BiomarkerRef, Criterion } from '#eligibility/facts.ts';
@@ -133,13 +134,15 @@ function siteView(s: Site, km: number): NearestSite {
 }
 
 /**
- * The ranking as one number per candidate, smaller first: verdict and driver (3 bits),
- * unknowns (8 bits, capped), distance in whole km (15 bits), later phase first (3 bits), and
- * the NCT-id ordinal (21 bits) so ties are stable. 50 bits: exact in a double, and a native
+ * The ranking as one number per candidate, smaller first: verdict, driver and treatment
+ * trial before observational study (4 bits), unknowns (8 bits, capped), distance in whole km
+ * (15 bits), later phase first (3 bits), and the NCT-id ordinal (21 bits) so ties are stable.
+ * 51 bits: exact in a double, and a native
  * numeric sort of a Float64Array is far cheaper than an object comparator.
  */
 function rankKey(c: Candidate): number {
-  const combo = verdictRank(c.decision.verdict) * 2 + (c.targeted ? 0 : 1);
+  const combo =
+    (verdictRank(c.decision.verdict) * 2 + (c.targeted ? 0 : 1)) * 2 + c.trial.observational;
   const unknown = Math.min(c.decision.unknown, 255);
   const km = Number.isFinite(c.distanceKm) ? Math.min(Math.round(c.distanceKm), 32_766) : 32_767;
   const phase = 7 - c.trial.phaseRank;

@@ -59,6 +59,7 @@ export function toMatchIndexEntry(study: Study, facts: TrialFacts): MatchIndexEn
     minimumAge: p.eligibilityModule?.minimumAge,
     maximumAge: p.eligibilityModule?.maximumAge,
     sex: p.eligibilityModule?.sex,
+    studyType: p.designModule?.studyType,
     facts,
     sites: referralSites(study),
   };

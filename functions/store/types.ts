@@ -32,6 +32,8 @@ export interface MatchIndexEntry {
   minimumAge?: string | undefined;
   maximumAge?: string | undefined;
   sex?: string | undefined;
+  /** INTERVENTIONAL, OBSERVATIONAL, EXPANDED_ACCESS (absent in entries stored before it was kept). */
+  studyType?: string | undefined;
   facts: TrialFacts;
   /** Only sites that can take a referral (recruiting / not yet / by invitation). */
   sites: Site[];

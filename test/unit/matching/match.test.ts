@@ -96,6 +96,17 @@ describe('ranking', () => {
     expect(r.results[0]?.targetsPatientDriver).toBe(true);
     expect(r.results[1]?.targetsPatientDriver).toBe(false);
   });
+  it('a treatment trial before an observational study, even a nearer one', () => {
+    const near = { sites: [site('Boston site', BOSTON.lat, BOSTON.lon)] };
+    const far = { sites: [site('LA site', LA.lat, LA.lon)] };
+    const entries = [
+      allComers('NCT00000001', { ...near, studyType: 'OBSERVATIONAL' }),
+      allComers('NCT00000002', { ...far, studyType: 'INTERVENTIONAL' }),
+      allComers('NCT00000003', far),
+    ];
+    const r = run(entries, { location: { ...BOSTON } });
+    expect(r.results.map((x) => x.nctId)).toEqual(['NCT00000002', 'NCT00000003', 'NCT00000001']);
+  });
   it('ties break by NCT id, so the order is deterministic', () => {
     const entries = ['NCT00000009', 'NCT00000007', 'NCT00000008'].map((id) => allComers(id));
     const a = run(entries, {});
