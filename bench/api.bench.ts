@@ -198,9 +198,8 @@ export async function run(): Promise<void> {
   const outdir = mkdtempSync(join(tmpdir(), 'api-bundle-'));
   const b = await bundle(outdir);
   console.log(`bundle (functions/api/handler.ts → ESM, minified, node22, SDK bundled):`);
-  console.log(
-    `  size: ${kb(b.bytes)} minified, ${kb(b.gzip)} gzip (target < 500 KB minified) ${b.bytes < 500 * 1024 ? 'OK' : 'OVER'}`,
-  );
+  console.log("  with the SDK's default credential chain (not what is deployed):");
+  console.log(`    size: ${kb(b.bytes)} minified, ${kb(b.gzip)} gzip`);
   console.log(`  plus data/us-zip.bin beside it: ${kb(b.usZipBytes)}`);
   console.log(`  largest parts: ${b.top.map(([k, v]) => `${k} ${kb(v)}`).join(', ')}`);
 
@@ -208,7 +207,7 @@ export async function run(): Promise<void> {
     '@aws-sdk/credential-provider-node': join(root, 'functions/http/lambda-credentials.ts'),
   });
   console.log(
-    `  variant with env-only credentials (esbuild alias @aws-sdk/credential-provider-node → functions/http/lambda-credentials.ts): ${kb(lean.bytes)} minified, ${kb(lean.gzip)} gzip ${lean.bytes < 500 * 1024 ? 'OK' : 'OVER'}`,
+    `  as deployed (lib/constructs/house-function.ts aliases @aws-sdk/credential-provider-node → functions/http/lambda-credentials.ts): ${kb(lean.bytes)} minified, ${kb(lean.gzip)} gzip (target < 500 KB minified) ${lean.bytes < 500 * 1024 ? 'OK' : 'OVER'}`,
   );
 
   const empty = join(outdir, 'empty.mjs');
