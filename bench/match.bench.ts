@@ -18,7 +18,7 @@ import { runInNewContext } from 'node:vm';
 import { parseStudy } from '#ctgov/study-schema.ts';
 import { extractFacts } from '#eligibility/extract.ts';
 import { buildMatchIndex, type MatchIndex, matchTrials } from '#matching/match.ts';
-import { type NormalisedRequest, parseMatchRequest } from '#matching/profile.ts';
+import { type NormalisedRequest, PROFILE_EXAMPLE, parseMatchRequest } from '#matching/profile.ts';
 import { toMatchIndexEntry } from '#store/match-entry.ts';
 import type { MatchIndexEntry } from '#store/types.ts';
 import { OVERALL_STATUSES } from '#vocabulary/codes.ts';
@@ -32,22 +32,7 @@ const heapMb = () => {
   return process.memoryUsage().heapUsed / 1024 / 1024;
 };
 
-const FULL_PROFILE = {
-  diagnosis: { cancer: 'nsclc', histology: 'adenocarcinoma', stage: 'IVA', recurrent: false },
-  biomarkers: [
-    { gene: 'EGFR', alteration: 'L858R' },
-    { gene: 'EGFR', alteration: 'T790M', status: 'negative' },
-    { gene: 'ALK', status: 'negative' },
-    { gene: 'PD-L1', tps: 20 },
-  ],
-  priorTherapies: [{ drug: 'osimertinib', setting: 'metastatic', progressed: true }],
-  brainMetastases: 'treated_stable',
-  ecog: 1,
-  age: 58,
-  sex: 'male',
-  location: { postalCode: '02115', country: 'US', maxDistanceKm: 300 },
-  filters: { statuses: ['RECRUITING', 'NOT_YET_RECRUITING'], phases: ['PHASE2', 'PHASE3'] },
-};
+const FULL_PROFILE = PROFILE_EXAMPLE;
 const { filters: _f, location: _l, ...withoutFilters } = FULL_PROFILE;
 const WORST_CASE = {
   ...withoutFilters,

@@ -279,6 +279,24 @@ const optionsSchema = z
   })
   .describe('Request options.');
 
+/** The example profile of shared/product/PROFILE.md, published in the OpenAPI document. */
+export const PROFILE_EXAMPLE = {
+  diagnosis: { cancer: 'nsclc', histology: 'adenocarcinoma', stage: 'IVA', recurrent: false },
+  biomarkers: [
+    { gene: 'EGFR', alteration: 'L858R' },
+    { gene: 'EGFR', alteration: 'T790M', status: 'negative' },
+    { gene: 'ALK', status: 'negative' },
+    { gene: 'PD-L1', tps: 20 },
+  ],
+  priorTherapies: [{ drug: 'osimertinib', setting: 'metastatic', progressed: true }],
+  brainMetastases: 'treated_stable',
+  ecog: 1,
+  age: 58,
+  sex: 'male',
+  location: { postalCode: '02115', country: 'US', maxDistanceKm: 300 },
+  filters: { statuses: ['RECRUITING', 'NOT_YET_RECRUITING'], phases: ['PHASE2', 'PHASE3'] },
+};
+
 export const matchRequestSchema = z
   .strictObject({
     diagnosis: diagnosisSchema,
@@ -317,26 +335,7 @@ export const matchRequestSchema = z
   .describe(
     'A patient profile (shared/product/PROFILE.md). Every field is optional except diagnosis; a field left out is unknown, never false.',
   )
-  .meta({
-    examples: [
-      {
-        diagnosis: { cancer: 'nsclc', histology: 'adenocarcinoma', stage: 'IVA', recurrent: false },
-        biomarkers: [
-          { gene: 'EGFR', alteration: 'L858R' },
-          { gene: 'EGFR', alteration: 'T790M', status: 'negative' },
-          { gene: 'ALK', status: 'negative' },
-          { gene: 'PD-L1', tps: 20 },
-        ],
-        priorTherapies: [{ drug: 'osimertinib', setting: 'metastatic', progressed: true }],
-        brainMetastases: 'treated_stable',
-        ecog: 1,
-        age: 58,
-        sex: 'male',
-        location: { postalCode: '02115', country: 'US', maxDistanceKm: 300 },
-        filters: { statuses: ['RECRUITING', 'NOT_YET_RECRUITING'], phases: ['PHASE2', 'PHASE3'] },
-      },
-    ],
-  });
+  .meta({ examples: [PROFILE_EXAMPLE] });
 
 export type MatchRequestInput = z.input<typeof matchRequestSchema>;
 

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { matchRequestSchema, parseMatchRequest } from '#matching/profile.ts';
+import { matchRequestSchema, PROFILE_EXAMPLE, parseMatchRequest } from '#matching/profile.ts';
 import { matchResponseSchema } from '#matching/response-schema.ts';
 
 const ok = (body: unknown) => {
@@ -16,22 +16,7 @@ const fail = (body: unknown) => {
   return r;
 };
 
-const FULL = {
-  diagnosis: { cancer: 'nsclc', histology: 'adenocarcinoma', stage: 'IVA', recurrent: false },
-  biomarkers: [
-    { gene: 'EGFR', alteration: 'L858R' },
-    { gene: 'EGFR', alteration: 'T790M', status: 'negative' },
-    { gene: 'ALK', status: 'negative' },
-    { gene: 'PD-L1', tps: 20 },
-  ],
-  priorTherapies: [{ drug: 'osimertinib', setting: 'metastatic', progressed: true }],
-  brainMetastases: 'treated_stable',
-  ecog: 1,
-  age: 58,
-  sex: 'male',
-  location: { postalCode: '02115', country: 'US', maxDistanceKm: 300 },
-  filters: { statuses: ['RECRUITING', 'NOT_YET_RECRUITING'], phases: ['PHASE2', 'PHASE3'] },
-};
+const FULL = PROFILE_EXAMPLE;
 
 describe('valid requests', () => {
   it('accepts the PROFILE.md example and fills defaults', () => {
