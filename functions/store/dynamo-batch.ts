@@ -68,25 +68,14 @@ export async function batchWriteAll(
   policy: RetryPolicy = DEFAULT_RETRY,
   concurrency = 4,
 ): Promise<void> {
-  const groups: WriteRequest[][] = [];
-  for (let i = 0; i < requests.length; i += 25) groups.push(requests.slice(i, i + 25));
-  await forEachLimit(groups, concurrency, async (group) => {
-    let pending = group;
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0) {
-        if (attempt >= policy.attempts) {
-          throw new Error(
-            `BatchWrite: ${pending.length} items still unprocessed after ${attempt} attempts`,
-          );
-        }
-        await sleep(backoffMs(attempt - 1, policy));
-      }
+  await forEachLimit(chunk(requests, 25), concurrency, async (group) => {
+    await untilProcessed('BatchWrite', 'items', group, policy, async (pending) => {
       const out = await withRetry(
         () => doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } })),
         policy,
       );
-      pending = out.UnprocessedItems?.[tableName] ?? [];
-    }
+      return out.UnprocessedItems?.[tableName] ?? [];
+    });
   });
 }
 
@@ -103,19 +92,8 @@ export async function batchGetAll(
   concurrency = 4,
 ): Promise<Record<string, unknown>[]> {
   const found: Record<string, unknown>[] = [];
-  const groups: Key[][] = [];
-  for (let i = 0; i < keys.length; i += groupSize) groups.push(keys.slice(i, i + groupSize));
-  await forEachLimit(groups, concurrency, async (group) => {
-    let pending = group;
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0) {
-        if (attempt >= policy.attempts) {
-          throw new Error(
-            `BatchGet: ${pending.length} keys still unprocessed after ${attempt} attempts`,
-          );
-        }
-        await sleep(backoffMs(attempt - 1, policy));
-      }
+  await forEachLimit(chunk(keys, groupSize), concurrency, async (group) => {
+    await untilProcessed('BatchGet', 'keys', group, policy, async (pending) => {
       const out: BatchGetCommandOutput = await withRetry(
         () =>
           doc.send(
@@ -133,10 +111,41 @@ export async function batchGetAll(
         policy,
       );
       for (const item of out.Responses?.[tableName] ?? []) found.push(item);
-      pending = (out.UnprocessedKeys?.[tableName]?.Keys as Key[] | undefined) ?? [];
-    }
+      return (out.UnprocessedKeys?.[tableName]?.Keys as Key[] | undefined) ?? [];
+    });
   });
   return found;
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const groups: T[][] = [];
+  for (let i = 0; i < items.length; i += size) groups.push(items.slice(i, i + size));
+  return groups;
+}
+
+/**
+ * Sends `group`, then whatever the call hands back as unprocessed, with backoff between
+ * attempts, until nothing is left; gives up after the policy's attempts.
+ */
+async function untilProcessed<T>(
+  call: string,
+  what: string,
+  group: T[],
+  policy: RetryPolicy,
+  send: (pending: T[]) => Promise<T[]>,
+): Promise<void> {
+  let pending = group;
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt > 0) {
+      if (attempt >= policy.attempts) {
+        throw new Error(
+          `${call}: ${pending.length} ${what} still unprocessed after ${attempt} attempts`,
+        );
+      }
+      await sleep(backoffMs(attempt - 1, policy));
+    }
+    pending = await send(pending);
+  }
 }
 
 export async function forEachLimit<T>(

@@ -468,18 +468,8 @@ export class DynamoStudyRepository implements SyncRepository {
 
   /** Every active study's match entry, straight from the GSI (the always-correct path). */
   private async queryActive(): Promise<MatchIndexEntry[]> {
-    const shards = await Promise.all(
-      Array.from({ length: ACTIVE_SHARDS }, (_, s) =>
-        this.queryAll({
-          TableName: this.table,
-          IndexName: ACTIVE_INDEX,
-          KeyConditionExpression: 'indexPk = :s',
-          ExpressionAttributeValues: { ':s': `ACTIVE#${s}` },
-        }),
-      ),
-    );
     const entries: MatchIndexEntry[] = [];
-    for (const item of shards.flat()) {
+    for (const item of await this.queryActiveShards()) {
       // GSI projections carry no `enc`; entries are always written with the repository's encoding.
       entries.push(
         JSON.parse(decompress(item.match as Uint8Array, this.encoding)) as MatchIndexEntry,
@@ -489,6 +479,12 @@ export class DynamoStudyRepository implements SyncRepository {
   }
 
   private async activeIds(): Promise<string[]> {
+    const items = await this.queryActiveShards('pk');
+    return items.map((i) => nctIdOfPk(String(i.pk)));
+  }
+
+  /** All items of the sparse `active` GSI, its shards read in parallel. */
+  private async queryActiveShards(projection?: string) {
     const shards = await Promise.all(
       Array.from({ length: ACTIVE_SHARDS }, (_, s) =>
         this.queryAll({
@@ -496,11 +492,11 @@ export class DynamoStudyRepository implements SyncRepository {
           IndexName: ACTIVE_INDEX,
           KeyConditionExpression: 'indexPk = :s',
           ExpressionAttributeValues: { ':s': `ACTIVE#${s}` },
-          ProjectionExpression: 'pk',
+          ...(projection ? { ProjectionExpression: projection } : {}),
         }),
       ),
     );
-    return shards.flat().map((i) => nctIdOfPk(String(i.pk)));
+    return shards.flat();
   }
 
   async countActive(): Promise<number> {
