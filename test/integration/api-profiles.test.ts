@@ -3,7 +3,8 @@
  * (runSync, real client, real extractor) fills dynalite from the replay server serving the
  * shared records; the API handler answers real API Gateway v2 events. Each case is a profile
  * of shared/product/EXAMPLES.md (same example numbers and cases) and names the trial's own
- * words that decide it: the reason carrying that quote must have the given status.
+ * words that decide it (the deciding quote in the shared fixture): the reason carrying that
+ * quote must have the given status.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCtgovClient } from '#ctgov/client.ts';
@@ -14,229 +15,24 @@ import { OVERALL_STATUSES } from '#vocabulary/codes.ts';
 import { type ApiHandler, createApiHandler } from '../../functions/api/handler.ts';
 import { type ReplayServer, startReplayServer } from '../../local/replay/server.ts';
 import { type ApiResponse, startDynamoTable } from '../fixtures/api/harness.ts';
+import {
+  EXAMPLE_CASES,
+  type ExpectedVerdict,
+  exampleCase,
+  type ReasonStatus,
+} from '../fixtures/matching/example-profiles.ts';
 import { SHARED_AVAILABLE, SHARED_STUDIES_DIR, SKIP_REASON } from '../support/shared-data.ts';
 
-type Verdict = 'eligible' | 'possible' | 'excluded';
-type Status = 'met' | 'not_met' | 'unknown';
-
-interface Case {
-  name: string;
-  nctId: string;
-  profile: Record<string, unknown>;
-  verdict: Verdict;
-  /** Verbatim words of the trial, and the status the reason quoting them must have. */
-  quote: string;
-  status: Status;
-}
-
-const ex1 = {
-  diagnosis: { cancer: 'nsclc', histology: 'adenocarcinoma', stage: 'IVB' },
-  biomarkers: [
-    { gene: 'KRAS', alteration: 'G12C' },
-    { gene: 'PD-L1', tps: 30 },
-  ],
-  priorTherapies: [],
-  brainMetastases: 'none',
-  ecog: 1,
-  age: 63,
-};
-const ex2 = {
-  diagnosis: { cancer: 'nsclc', stage: 'IIB', resected: true },
-  biomarkers: [
-    { gene: 'KRAS', alteration: 'G12C' },
-    { gene: 'PD-L1', tps: 5 },
-  ],
-  priorTherapies: [{ class: 'surgery' }],
-  ecog: 0,
-  age: 67,
-};
-const ex3 = {
-  diagnosis: { cancer: 'nsclc', histology: 'adenocarcinoma', stage: 'IIIA', resected: true },
-  biomarkers: [{ gene: 'EGFR', alteration: 'L858R' }],
-  priorTherapies: [{ class: 'surgery' }],
-  ecog: 0,
-  age: 66,
-};
-const ex4 = {
-  diagnosis: { cancer: 'nsclc', stage: 'IVA' },
-  biomarkers: [{ gene: 'EGFR', alteration: 'exon19del' }],
-  priorTherapies: [],
-  brainMetastases: 'none',
-  ecog: 1,
-  age: 58,
-};
-const ex5 = {
-  diagnosis: { cancer: 'nsclc', histology: 'adenocarcinoma', stage: 'IVA' },
-  biomarkers: [{ gene: 'HER2', alteration: 'amplification' }],
-  priorTherapies: [
-    { drug: 'carboplatin', line: 1, progressed: true },
-    { drug: 'pemetrexed', line: 1, progressed: true },
-  ],
-  brainMetastases: 'none',
-  ecog: 1,
-  age: 61,
-};
-const ex8 = {
-  diagnosis: { cancer: 'nsclc', histology: 'squamous', stage: 'IVA' },
-  biomarkers: [
-    { gene: 'KRAS', alteration: 'G12C' },
-    { gene: 'PD-L1', tps: 65 },
-  ],
-  priorTherapies: [],
-  brainMetastases: 'none',
-  ecog: 1,
-  age: 71,
-};
-const ex10 = {
-  diagnosis: { cancer: 'nsclc', histology: 'adenocarcinoma', stage: 'IVA' },
-  biomarkers: [{ gene: 'PD-L1', tps: 0 }],
-  priorTherapies: [
-    { drug: 'Keytruda', line: 1, progressed: true },
-    { drug: 'carboplatin', line: 1, progressed: true },
-    { drug: 'pemetrexed', line: 1, progressed: true },
-  ],
-  brainMetastases: 'none',
-  ecog: 1,
-  age: 62,
-};
-const ex12 = {
-  diagnosis: { cancer: 'nsclc', stage: 'IVA' },
-  priorTherapies: [],
-  brainMetastases: 'none',
-  ecog: 1,
-  age: 74,
-};
-const ex13 = {
-  diagnosis: { cancer: 'nsclc', histology: 'adenocarcinoma', stage: 'IIIB' },
-  biomarkers: [
-    { gene: 'KRAS', alteration: 'G12C' },
-    { gene: 'PD-L1', tps: 10 },
-  ],
-  priorTherapies: [],
-  brainMetastases: 'none',
-  age: 60,
-};
-
-const CASES: Case[] = [
-  {
-    name: '1A unstated EGFR/ALK/ROS1 leave it possible',
-    nctId: 'NCT06561386',
-    profile: ex1,
-    verdict: 'possible',
-    quote: 'Participants with unknown EGFR, ALK, or ROS-1 status are excluded',
-    status: 'unknown',
-  },
-  {
-    name: '1B stated negatives make it eligible',
-    nctId: 'NCT06561386',
-    profile: {
-      ...ex1,
-      biomarkers: [
-        ...ex1.biomarkers,
-        { gene: 'EGFR', status: 'negative' },
-        { gene: 'ALK', status: 'negative' },
-        { gene: 'ROS1', status: 'negative' },
-      ],
-    },
-    verdict: 'eligible',
-    quote: 'Participants with unknown EGFR, ALK, or ROS-1 status are excluded',
-    status: 'met',
-  },
-  {
-    name: '2A resected stage IIB fits Part A',
-    nctId: 'NCT06890598',
-    profile: ex2,
-    verdict: 'eligible',
-    quote: 'Pathologic Stage II-IIIB (N2) NSCLC treated with initial upfront resection',
-    status: 'met',
-  },
-  {
-    name: '3B EGFR L858R meets the exclusion',
-    nctId: 'NCT05286957',
-    profile: ex3,
-    verdict: 'excluded',
-    quote: 'Harboring EGFR sensitizing mutation or ALK gene translocation',
-    status: 'not_met',
-  },
-  {
-    name: '4A exon 19 deletion, TKI-naive',
-    nctId: 'NCT05463224',
-    profile: ex4,
-    verdict: 'eligible',
-    quote: 'Confirmed EGFR mutations (exon 19 deletion, L858R)',
-    status: 'met',
-  },
-  {
-    name: '4B exon 20 insertion is not exon 19 deletion or L858R',
-    nctId: 'NCT05463224',
-    profile: { ...ex4, biomarkers: [{ gene: 'EGFR', alteration: 'exon20ins' }] },
-    verdict: 'excluded',
-    quote: 'Confirmed EGFR mutations (exon 19 deletion, L858R)',
-    status: 'not_met',
-  },
-  {
-    name: '4C gefitinib is an EGFR TKI',
-    nctId: 'NCT05463224',
-    profile: { ...ex4, priorTherapies: [{ drug: 'gefitinib', line: 1 }] },
-    verdict: 'excluded',
-    quote: 'Previously treatment with any kind of EGFR TKI',
-    status: 'not_met',
-  },
-  {
-    name: '5B HER2 amplification is not a HER2 mutation',
-    nctId: 'NCT02369484',
-    profile: ex5,
-    verdict: 'excluded',
-    quote: 'Locally documented HER2 mutation',
-    status: 'not_met',
-  },
-  {
-    name: '8B PD-L1 65% fits Part A, where squamous is allowed',
-    nctId: 'NCT06119581',
-    profile: ex8,
-    verdict: 'eligible',
-    quote: 'Part A: Greater than or equal to (≥)50 percent (%)',
-    status: 'met',
-  },
-  {
-    name: '10A progression after PD-1 inhibitor, PD-L1 <1%',
-    nctId: 'NCT07134413',
-    profile: ex10,
-    verdict: 'eligible',
-    quote: 'demonstrated PD-L1 TPS <1%',
-    status: 'met',
-  },
-  {
-    name: '12B age 68 is under "Age ≥70"',
-    nctId: 'NCT02175381',
-    profile: { ...ex12, age: 68 },
-    verdict: 'excluded',
-    quote: 'Age ≥70 years old',
-    status: 'not_met',
-  },
-  {
-    name: '12C treated stable brain metastases meet a blanket CNS exclusion',
-    nctId: 'NCT02175381',
-    profile: { ...ex12, brainMetastases: 'treated_stable' },
-    verdict: 'excluded',
-    quote: 'Central nervous system metastases',
-    status: 'not_met',
-  },
-  {
-    name: '13A stage IIIB: whether curative therapy remains is unknown',
-    nctId: 'NCT06875310',
-    profile: ex13,
-    verdict: 'possible',
-    quote: 'Not a candidate for definitive therapy',
-    status: 'unknown',
-  },
-];
+/** The EXAMPLES.md cases traced to the trial's own words (the deciding quote). */
+const CASES = EXAMPLE_CASES.flatMap((c) => (c.deciding ? [{ ...c, deciding: c.deciding }] : []));
+const ex1 = exampleCase(1, 'A').body;
+const ex4 = exampleCase(4, 'A').body;
 
 interface Result {
   nctId: string;
-  verdict: Verdict;
+  verdict: ExpectedVerdict;
   targetsPatientDriver: boolean;
-  reasons: { status: Status; quote: string }[];
+  reasons: { status: ReasonStatus; quote: string }[];
   nearestSite: { distanceKm: number } | null;
 }
 
@@ -285,19 +81,31 @@ describe.skipIf(!SHARED_AVAILABLE)(
       options: { includeExcluded: true, limit: 1000 },
     });
 
-    it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_, c) => {
-      const res = await post(everything(c.profile));
-      expect(res.statusCode).toBe(200);
-      const result = (res.json.results as Result[]).find((r) => r.nctId === c.nctId);
-      expect(result, `${c.nctId} is in the results`).toBeDefined();
-      const quoted = result?.reasons.filter((r) => r.quote.includes(c.quote)) ?? [];
-      const summary = result?.reasons.map((r) => `${r.status}: ${r.quote.slice(0, 90)}`).join('\n');
-      expect(result?.verdict, summary).toBe(c.verdict);
-      expect(
-        quoted.map((r) => r.status),
-        `reasons quoting "${c.quote}":\n${summary}`,
-      ).toContain(c.status);
+    it('traces the cases EXAMPLES.md decides by a quote, none dropped', () => {
+      expect(CASES.map((c) => `${c.example}${c.case}`).join(' ')).toBe(
+        '1A 1B 2A 3B 4A 4B 4C 5B 8B 10A 12B 12C 13A',
+      );
     });
+
+    it.each(CASES.map((c) => [`${c.example}${c.case} ${c.deciding.why}`, c] as const))(
+      '%s',
+      async (_, c) => {
+        const { quote, status } = c.deciding;
+        const res = await post(everything(c.body));
+        expect(res.statusCode).toBe(200);
+        const result = (res.json.results as Result[]).find((r) => r.nctId === c.nctId);
+        expect(result, `${c.nctId} is in the results`).toBeDefined();
+        const quoted = result?.reasons.filter((r) => r.quote.includes(quote)) ?? [];
+        const summary = result?.reasons
+          .map((r) => `${r.status}: ${r.quote.slice(0, 90)}`)
+          .join('\n');
+        expect(result?.verdict, summary).toBe(c.verdict);
+        expect(
+          quoted.map((r) => r.status),
+          `reasons quoting "${quote}":\n${summary}`,
+        ).toContain(status);
+      },
+    );
 
     it('default status filters hide an active, not recruiting trial without changing its verdict (rule 11)', async () => {
       const res = await post(ex4);
