@@ -6,11 +6,12 @@
  * Screenshots go to test-artifacts/.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, CHROMIUM_SKIP_REASON, openPage } from '../support/chromium.ts';
 import {
   PROJECT_ROOT,
   SHARED_AVAILABLE,
@@ -18,25 +19,7 @@ import {
   SKIP_REASON,
 } from '../support/shared-data.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_AVAILABLE = existsSync(CHROMIUM);
-const ARTIFACTS = resolve(PROJECT_ROOT, 'test-artifacts');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-const skipWhy = !CHROMIUM_AVAILABLE
-  ? `needs Chromium at ${CHROMIUM} (apt-get install -y chromium)`
-  : !SHARED_AVAILABLE
-    ? SKIP_REASON
-    : '';
+const skipWhy = CHROMIUM_SKIP_REASON || (SHARED_AVAILABLE ? '' : SKIP_REASON);
 
 interface Running {
   child: ChildProcess;
@@ -140,22 +123,12 @@ describe.skipIf(skipWhy !== '')(
     let service: Running;
     let browser: Browser;
     let page: Page;
-    const pageErrors: string[] = [];
+    let errors: string[] = [];
 
     beforeAll(async () => {
-      mkdirSync(ARTIFACTS, { recursive: true });
       dataDir = mkdtempSync(join(tmpdir(), 'nsclc-e2e-'));
       service = await startService(dataDir);
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: CHROMIUM_ARGS,
-      });
-      page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-      page.on('pageerror', (e) => pageErrors.push(e.message));
-      page.on('console', (m) => {
-        if (m.type() === 'error') pageErrors.push(m.text());
-      });
+      ({ browser, page, errors } = await openPage({ viewport: { width: 1100, height: 900 } }));
     }, 180_000);
 
     afterAll(async () => {
@@ -252,7 +225,7 @@ describe.skipIf(skipWhy !== '')(
       );
       expect(overflow).toBeLessThanOrEqual(0);
       await page.screenshot({ path: join(ARTIFACTS, 'e2e-phone.png'), fullPage: true });
-      expect(pageErrors).toEqual([]);
+      expect(errors).toEqual([]);
     }, 60_000);
   },
 );

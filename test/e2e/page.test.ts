@@ -4,52 +4,35 @@
  * keyboard alone can use it, how it shows verdicts, errors and the print sheet. Runs on a
  * fresh clone whenever Chromium is installed.
  */
-import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLocalServer } from '../../local/server/adapter.ts';
-import { PROJECT_ROOT } from '../support/shared-data.ts';
+import { ARTIFACTS, CHROMIUM_SKIP_REASON, openPage } from '../support/chromium.ts';
 import { createFakeMatchApi } from './support/fake-match-api.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = resolve(PROJECT_ROOT, 'test-artifacts');
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-describe.skipIf(!existsSync(CHROMIUM))(
-  `the page against a fake match API${existsSync(CHROMIUM) ? '' : ` (skipped: needs Chromium at ${CHROMIUM})`}`,
+describe.skipIf(CHROMIUM_SKIP_REASON !== '')(
+  `the page against a fake match API${CHROMIUM_SKIP_REASON ? ` (skipped: ${CHROMIUM_SKIP_REASON})` : ''}`,
   () => {
     const received: unknown[] = [];
     const server = createLocalServer({ handler: createFakeMatchApi(received) });
     const outside: string[] = [];
-    const errors: string[] = [];
+    let errors: string[] = [];
     let base = '';
     let browser: Browser;
     let page: Page;
 
     beforeAll(async () => {
-      mkdirSync(ARTIFACTS, { recursive: true });
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
-      page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+      ({ browser, page, errors } = await openPage({
+        viewport: { width: 1000, height: 900 },
+        // The 400 of the bad-input test is logged by Chromium itself; anything else is a fault.
+        ignoreConsoleError: (text) => text.includes('status of 400'),
+      }));
       page.on('request', (r) => {
         if (!r.url().startsWith(base)) outside.push(r.url());
-      });
-      page.on('pageerror', (e) => errors.push(e.message));
-      page.on('console', (m) => {
-        // The 400 of the bad-input test is logged by Chromium itself; anything else is a fault.
-        if (m.type() === 'error' && !m.text().includes('status of 400')) errors.push(m.text());
       });
     }, 60_000);
     afterAll(async () => {
