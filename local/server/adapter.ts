@@ -42,6 +42,15 @@ export function isTextContentType(contentType: string | undefined): boolean {
   );
 }
 
+/** What the adapter reads of a Node request (an IncomingMessage fits; tests pass plain objects). */
+export interface RequestHead {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  /** Header lines as received, to keep repeats and order; else built from `headers`. */
+  rawHeaders?: string[];
+}
+
 export interface EventOptions {
   requestId?: string;
   now?: Date;
@@ -51,12 +60,7 @@ export interface EventOptions {
 
 /** Builds the payload-2.0 event exactly as API Gateway does for a `$default` route. */
 export function toHttpApiEvent(
-  request: {
-    method: string;
-    url: string;
-    headers: IncomingMessage['headers'];
-    rawHeaders?: string[];
-  },
+  request: RequestHead,
   body: Buffer,
   options: EventOptions = {},
 ): APIGatewayProxyEventV2 {
@@ -174,12 +178,7 @@ export function fromHttpApiResult(result: APIGatewayProxyResultV2 | undefined): 
 /** One request through the handler, with API Gateway's own answers for what it decides. */
 export async function invokeHandler(
   handler: HttpApiHandler,
-  request: {
-    method: string;
-    url: string;
-    headers: IncomingMessage['headers'];
-    rawHeaders?: string[];
-  },
+  request: RequestHead,
   body: Buffer,
   options: EventOptions = {},
 ): Promise<HttpResponseShape> {
