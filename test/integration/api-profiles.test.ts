@@ -7,7 +7,6 @@
  * quote must have the given status.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCtgovClient } from '#ctgov/client.ts';
 import { extractFacts } from '#eligibility/extract.ts';
 import { buildHttpEvent } from '#http/event-builder.ts';
 import { runSync } from '#sync/run-sync.ts';
@@ -21,6 +20,7 @@ import {
   exampleCase,
   type ReasonStatus,
 } from '../fixtures/matching/example-profiles.ts';
+import { fastClient } from '../fixtures/sync/sync-setup.ts';
 import { SHARED_AVAILABLE, SHARED_STUDIES_DIR, SKIP_REASON } from '../support/shared-data.ts';
 
 /** The EXAMPLES.md cases traced to the trial's own words (the deciding quote). */
@@ -46,11 +46,9 @@ describe.skipIf(!SHARED_AVAILABLE)(
     beforeAll(async () => {
       replay = await startReplayServer({ dir: SHARED_STUDIES_DIR });
       const { repo, dynamo } = await startDynamoTable();
-      const client = createCtgovClient({
-        baseUrl: replay.baseUrl,
-        minIntervalMs: 0,
-        baseBackoffMs: 1,
-        maxBackoffMs: 20,
+      // Pages of 200 real records: patient timeouts (as sync-shared), not fastClient's 1 s ones.
+      const client = fastClient(replay.baseUrl, {
+        timeouts: { connectMs: 5_000, headersMs: 30_000, bodyMs: 30_000 },
       });
       const summary = await runSync({
         client,
