@@ -8,7 +8,7 @@
  *   - all:     every record (a match-all query), to load the pipeline with the whole set
  *   - all/p100, quarter/p100: every record and a quarter of them at the same page size:
  *     flat memory means the same peak heap for both (dynalite keeps its data on disk here)
- * Then loadMatchIndex() over the stored set and over a 3,000+ trial table (every record
+ * Then listActiveEntries() over the stored set and over a 3,000+ trial table (every record
  * stored twice, the copy under another NCT id), from the snapshot and from the GSI.
  */
 import { spawnSync } from 'node:child_process';
@@ -123,7 +123,7 @@ async function worker(
   if (indexProbe) {
     result.index = [await timeIndex(repo)];
     // Double the table: each record again under another NCT id, to probe a 3,000+ trial index.
-    const ids = (await repo.loadMatchIndex()).map((e) => e.nctId);
+    const ids = (await repo.listActiveEntries()).map((e) => e.nctId);
     for (let i = 0; i < ids.length; i += 100) {
       const items = [];
       for (const id of ids.slice(i, i + 100)) {
@@ -152,12 +152,12 @@ type Repo = Awaited<
 async function timeIndex(repo: Repo) {
   const published = await repo.publishIndex();
   const snapshotBytes = published?.bytes ?? (await repo.getSyncState()).indexSnapshot?.bytes ?? 0;
-  await repo.loadMatchIndex(); // warm the code path once
+  await repo.listActiveEntries(); // warm the code path once
   const runs: number[] = [];
   let entries = 0;
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
-    entries = (await repo.loadMatchIndex()).length;
+    entries = (await repo.listActiveEntries()).length;
     runs.push(performance.now() - t);
   }
   // The GSI path: what a reader does when the snapshot is behind (bump the version only).
@@ -165,7 +165,7 @@ async function timeIndex(repo: Repo) {
   const gsiRuns: number[] = [];
   for (let i = 0; i < 3; i++) {
     const t = performance.now();
-    await repo.loadMatchIndex();
+    await repo.listActiveEntries();
     gsiRuns.push(performance.now() - t);
   }
   await repo.publishIndex();

@@ -112,8 +112,7 @@ export async function loadMatcher(): Promise<Matcher | string> {
     const { mod } = await tryImport(`#matching/${file}`);
     const fn = mod?.matchTrials ?? mod?.match;
     if (!isFn(fn)) continue;
-    const indexMod = await tryImport('#matching/match-index.ts');
-    const build = mod?.buildMatchIndex ?? indexMod.mod?.buildMatchIndex;
+    const build = mod?.indexEntries;
     // The matcher's compiled index when it has one (built once per trial), else the entries.
     const indexes = new WeakMap<MatchIndexEntry, unknown>();
     const indexOf = (entry: MatchIndexEntry): unknown => {
@@ -125,7 +124,7 @@ export async function loadMatcher(): Promise<Matcher | string> {
       return index;
     };
     return {
-      via: `${file} ${fn.name || 'matchTrials'}(request, ${isFn(build) ? 'buildMatchIndex([entry])' : '[entry]'}, now)`,
+      via: `${file} ${fn.name || 'matchTrials'}(request, ${isFn(build) ? 'indexEntries([entry])' : '[entry]'}, now)`,
       match(profile, entry) {
         const request = parseOrThrow(profile);
         const out = fn(request, indexOf(entry), new Date()) as unknown;

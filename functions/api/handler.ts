@@ -19,17 +19,18 @@ import {
 import { stateOf } from '#http/request-state.ts';
 import type { Route } from '#http/router.ts';
 import type { HttpEvent, HttpResult, Reply } from '#http/types.ts';
+import { DisplayGoneError } from '#matching/index-core.ts';
 import { createDocumentClient } from '#store/dynamo-client.ts';
 import { createDynamoRepository } from '#store/dynamo-repository.ts';
 import type { StudyRepository } from '#store/types.ts';
 import { PAGE_CSP, PAGE_HTML } from '../../web/page.ts';
 import {
-  buildMatchIndex,
-  type MatchIndex,
   matchRequestSchema,
   matchResponseSchema,
   parseMatchRequest,
   runMatch,
+  type ServedIndex,
+  serveIndex,
 } from './domain.ts';
 import { healthReport } from './health.ts';
 import { MatchIndexCache } from './index-cache.ts';
@@ -54,7 +55,7 @@ export interface ApiHandlerOptions {
 
 export type ApiHandler = ((event: HttpEvent, context?: Context) => Promise<HttpResult>) & {
   /** The container's index cache, for the local server's and tests' introspection. */
-  indexCache: MatchIndexCache<MatchIndex>;
+  indexCache: MatchIndexCache<ServedIndex>;
 };
 
 interface RouteContext {
@@ -73,9 +74,9 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
   const { repo } = options;
   const now = options.now ?? (() => new Date());
   const log = options.log ?? jsonLogger;
-  const cache = new MatchIndexCache<MatchIndex>({
+  const cache = new MatchIndexCache<ServedIndex>({
     repo,
-    build: buildMatchIndex,
+    build: serveIndex,
     now: () => now().getTime(),
     refreshIntervalMs: options.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS,
     log,
@@ -92,14 +93,18 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
       return parsed.ok ? { ok: true, value: parsed } : parsed;
     },
     run: async ({ input }) => {
-      const snapshot = await cache.current();
-      const syncedAt = (await dataSyncedAt()) ?? null;
-      const { body, counts } = runMatch(
-        input as Parameters<typeof runMatch>[0],
-        snapshot.index,
-        now(),
-        syncedAt,
-      );
+      const parsed = input as Parameters<typeof runMatch>[0];
+      let snapshot = await cache.current();
+      let outcome: Awaited<ReturnType<typeof runMatch>>;
+      try {
+        outcome = await runMatch(parsed, snapshot.index, now(), (await dataSyncedAt()) ?? null);
+      } catch (error) {
+        // A newer snapshot replaced this one's displays: catch up with it, then answer once more.
+        if (!(error instanceof DisplayGoneError)) throw error;
+        snapshot = await cache.reload();
+        outcome = await runMatch(parsed, snapshot.index, now(), (await dataSyncedAt()) ?? null);
+      }
+      const { body, counts } = outcome;
       return {
         statusCode: 200,
         json: body,

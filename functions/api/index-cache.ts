@@ -6,7 +6,7 @@
  */
 import { ServiceUnavailableError } from '#http/errors.ts';
 import { errorFields, type Logger } from '#http/log.ts';
-import type { MatchIndexEntry, StudyRepository, SyncState } from '#store/types.ts';
+import type { LoadedIndex, StudyRepository, SyncState } from '#store/types.ts';
 
 export interface IndexSnapshot<I> {
   index: I;
@@ -19,7 +19,7 @@ export interface IndexSnapshot<I> {
 
 export interface IndexCacheOptions<I> {
   repo: Pick<StudyRepository, 'loadMatchIndex' | 'getSyncState'>;
-  build: (entries: MatchIndexEntry[]) => I;
+  build: (loaded: LoadedIndex) => I;
   /** Epoch milliseconds. */
   now: () => number;
   refreshIntervalMs: number;
@@ -66,6 +66,15 @@ export class MatchIndexCache<I> {
     this.stateReadAt = this.options.now();
   }
 
+  /**
+   * Re-reads the sync state and loads its index now, whatever the interval: for when the
+   * index in memory has been found out of date (its snapshot is gone from the store).
+   */
+  async reload(): Promise<IndexSnapshot<I>> {
+    this.stateReadAt = Number.NEGATIVE_INFINITY;
+    return this.load(await this.syncState());
+  }
+
   /** What is in memory now, without loading anything (for /health). */
   peek(): IndexSnapshot<I> | undefined {
     return this.snapshot;
@@ -98,20 +107,22 @@ export class MatchIndexCache<I> {
     const started = performance.now();
     const previous = this.snapshot;
     try {
-      const entries = await repo.loadMatchIndex();
-      const index = build(entries);
+      const loaded = await repo.loadMatchIndex();
+      const index = build(loaded);
+      const trials = loaded.core.trials.length;
       const loadMs = Math.round((performance.now() - started) * 10) / 10;
       this.snapshot = {
         index,
         version: state?.indexVersion,
         loadedAt: now(),
-        trialCount: entries.length,
+        trialCount: trials,
         loadMs,
       };
       log('info', previous ? 'match index refreshed' : 'match index loaded', {
         indexVersion: state?.indexVersion ?? null,
         previousVersion: previous?.version ?? null,
-        trials: entries.length,
+        trials,
+        source: loaded.source,
         loadMs,
       });
       return this.snapshot;

@@ -244,3 +244,14 @@ export interface TrialFacts {
    */
   targets: BiomarkerRef[];
 }
+
+type WithoutEvidence<C> = C extends Criterion ? Omit<C, 'evidence'> : never;
+
+/**
+ * A criterion without its words: all that deciding it takes. The matcher's index holds
+ * these (interned across trials) and fetches the quotes only for the results it returns.
+ * Every Criterion is a Predicate.
+ */
+export type Predicate = WithoutEvidence<Criterion>;
+/** The predicate of one criterion kind. */
+export type PredicateOf<K extends CriterionKind> = Extract<Predicate, { kind: K }>;

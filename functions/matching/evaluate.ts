@@ -6,21 +6,11 @@
  * Unknown is never false: a fact the profile leaves out yields `unknown` (rule 1).
  */
 import type {
-  AgeCriterion,
-  BiomarkerCriterion,
   BiomarkerRef,
-  BrainMetastasesCriterion,
-  Criterion,
   DiseaseSetting,
-  EcogCriterion,
-  HistologyCriterion,
-  PdL1Criterion,
-  PriorLinesCriterion,
-  PriorTherapyCriterion,
-  StageCriterion,
+  Predicate,
+  PredicateOf,
   TherapyRef,
-  TmbCriterion,
-  TreatmentNaiveCriterion,
 } from '#eligibility/facts.ts';
 import { type Alteration, type Gene, type Histology, STAGE_LEAVES } from '#vocabulary/codes.ts';
 import { drugClasses } from '#vocabulary/drugs.ts';
@@ -176,7 +166,7 @@ function setFit(have: ReadonlySet<string>, allowed: ReadonlySet<string>): Tri {
   return inside === 0 ? 'false' : 'unknown';
 }
 
-function histology(c: HistologyCriterion, v: ProfileView): Tri {
+function histology(c: PredicateOf<'histology'>, v: ProfileView): Tri {
   if (!v.histologies) return 'unknown';
   return setFit(v.histologies, new Set(c.histologies));
 }
@@ -225,7 +215,7 @@ function setting(s: DiseaseSetting, v: ProfileView): Tri {
   }
 }
 
-function stage(c: StageCriterion, v: ProfileView): Tri {
+function stage(c: PredicateOf<'stage'>, v: ProfileView): Tri {
   const results: Tri[] = [];
   if (c.stages.length > 0) {
     if (!v.stageLeaves) results.push('unknown');
@@ -259,7 +249,7 @@ export function hasBiomarker(ref: BiomarkerRef, v: ProfileView): Tri {
 
 const CO_OCCURRING = new Set(['EGFR:T790M', 'EGFR:C797S']);
 
-function biomarker(c: BiomarkerCriterion, v: ProfileView): Tri {
+function biomarker(c: PredicateOf<'biomarker'>, v: ProfileView): Tri {
   const r = or(c.anyOf.map((ref) => hasBiomarker(ref, v)));
   if (!c.knownOnly || r !== 'unknown') return r;
   // "Known" speaks only of what is stated (rule 2). A requirement for a *documented*
@@ -286,10 +276,10 @@ function inRange(
   return below || above ? 'false' : 'unknown';
 }
 
-const pdl1 = (c: PdL1Criterion, v: ProfileView): Tri =>
+const pdl1 = (c: PredicateOf<'pdl1'>, v: ProfileView): Tri =>
   v.pdl1 ? inRange(v.pdl1, c.min, c.max, c.minExclusive, c.maxExclusive) : 'unknown';
 
-const tmb = (c: TmbCriterion, v: ProfileView): Tri =>
+const tmb = (c: PredicateOf<'tmb'>, v: ProfileView): Tri =>
   v.tmb ? inRange(v.tmb, c.min, c.max) : 'unknown';
 
 /** Was therapy `t` the drug or class `ref`? Unrecognised drugs match only by name. */
@@ -307,7 +297,7 @@ export function therapyIs(t: ProfileTherapy, ref: TherapyRef): Tri {
   return drugClasses(drug).includes(t.class) ? 'unknown' : 'false';
 }
 
-function priorTherapy(c: PriorTherapyCriterion, v: ProfileView): Tri {
+function priorTherapy(c: PredicateOf<'prior_therapy'>, v: ProfileView): Tri {
   const list = v.profile.priorTherapies;
   if (!list) return 'unknown';
   return or(
@@ -326,7 +316,7 @@ function priorTherapy(c: PriorTherapyCriterion, v: ProfileView): Tri {
 }
 
 /** Predicate "no prior systemic therapy for advanced disease" (or at all, if perioperative counts). */
-function treatmentNaive(c: TreatmentNaiveCriterion, v: ProfileView): Tri {
+function treatmentNaive(c: PredicateOf<'treatment_naive'>, v: ProfileView): Tri {
   const list = v.profile.priorTherapies;
   if (!list) return 'unknown';
   return and(
@@ -338,25 +328,25 @@ function treatmentNaive(c: TreatmentNaiveCriterion, v: ProfileView): Tri {
   );
 }
 
-const priorLines = (c: PriorLinesCriterion, v: ProfileView): Tri =>
+const priorLines = (c: PredicateOf<'prior_lines'>, v: ProfileView): Tri =>
   inRange(c.countsPerioperative ? v.linesWithPerioperative : v.lines, c.min, c.max);
 
-function brainMetastases(c: BrainMetastasesCriterion, v: ProfileView): Tri {
+function brainMetastases(c: PredicateOf<'brain_metastases'>, v: ProfileView): Tri {
   const state = v.profile.brainMetastases;
   if (state === undefined) return 'unknown';
   return tri((c.states as readonly string[]).includes(state));
 }
 
-const ecog = (c: EcogCriterion, v: ProfileView): Tri =>
+const ecog = (c: PredicateOf<'ecog'>, v: ProfileView): Tri =>
   v.profile.ecog === undefined
     ? 'unknown'
     : inRange([v.profile.ecog, v.profile.ecog], c.min, c.max);
 
-const age = (c: AgeCriterion, v: ProfileView): Tri =>
+const age = (c: PredicateOf<'age'>, v: ProfileView): Tri =>
   v.profile.age === undefined ? 'unknown' : inRange([v.profile.age, v.profile.age], c.min, c.max);
 
 /** Whether the patient has the criterion's predicate. `unclassified` has none: unknown. */
-export function evaluatePredicate(c: Criterion, v: ProfileView): Tri {
+export function evaluatePredicate(c: Predicate, v: ProfileView): Tri {
   switch (c.kind) {
     case 'diagnosis':
       return 'true'; // every profile is NSCLC (others are refused at the door)
@@ -392,17 +382,17 @@ export function evaluatePredicate(c: Criterion, v: ProfileView): Tri {
   }
 }
 
-export function applyEffect(c: Criterion, p: Tri): CriterionStatus {
+export function applyEffect(c: Predicate, p: Tri): CriterionStatus {
   if (p === 'unknown') return 'unknown';
   return (p === 'true') === (c.effect === 'require') ? 'met' : 'not_met';
 }
 
-export function criterionStatus(c: Criterion, v: ProfileView): CriterionStatus {
+export function criterionStatus(c: Predicate, v: ProfileView): CriterionStatus {
   return applyEffect(c, evaluatePredicate(c, v));
 }
 
 /** What the profile would need to state to settle a criterion left unknown. */
-export function needsOf(c: Criterion): string {
+export function needsOf(c: Predicate): string {
   switch (c.kind) {
     case 'diagnosis':
       return 'whether the trial enrols NSCLC';

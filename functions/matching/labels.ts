@@ -1,5 +1,5 @@
 /** Short human labels for criteria, written from the patient's side ("Must not have …"). */
-import type { BiomarkerRef, Criterion, TherapyRef } from '#eligibility/facts.ts';
+import type { BiomarkerRef, Predicate, TherapyRef } from '#eligibility/facts.ts';
 
 const list = (items: string[], joiner = 'or'): string =>
   items.length <= 1
@@ -26,7 +26,7 @@ function range(
 }
 
 /** The predicate in words, without its effect. */
-function predicate(c: Criterion): string {
+function predicate(c: Predicate): string {
   switch (c.kind) {
     case 'diagnosis':
       return 'NSCLC';
@@ -65,7 +65,7 @@ function predicate(c: Criterion): string {
   }
 }
 
-export function criterionLabel(c: Criterion): string {
+export function criterionLabel(c: Predicate): string {
   if (c.kind === 'diagnosis')
     return c.effect === 'require' ? 'Enrols NSCLC' : 'Does not enrol NSCLC';
   const p = predicate(c);

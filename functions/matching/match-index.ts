@@ -1,16 +1,15 @@
 /**
- * The matcher's in-memory index: every trial compiled once (cohort groups, labels), its
- * recruiting sites as unit vectors (nearest site = largest dot product, no trigonometry per
- * request), and every distinct criterion interned to an id, so one request evaluates each
- * distinct criterion once however many trials share it.
+ * The matcher's in-memory index, built from the index core (index-core.ts): every trial
+ * compiled once (cohort groups), its recruiting sites as unit vectors (nearest site = largest
+ * dot product, no trigonometry per request), and the core's interned predicates with their
+ * labels, so one request evaluates each distinct criterion once however many trials share it.
  */
-import type { BiomarkerRef, Criterion } from '#eligibility/facts.ts';
-import type { MatchIndexEntry, Site } from '#store/types.ts';
-import { RECRUITING_SITE_STATUSES } from '#vocabulary/codes.ts';
+import type { BiomarkerRef, Predicate } from '#eligibility/facts.ts';
 import { unitVector } from './geo.ts';
+import type { CoreTrial, IndexCore } from './index-core.ts';
 import { criterionLabel } from './labels.ts';
 import { buildSiteGrid, type GridSite, type SiteGrid } from './site-grid.ts';
-import { type CompiledTrial, compileTrial } from './verdict.ts';
+import { type CompiledTrial, compileCriteria } from './verdict.ts';
 
 const PHASE_RANK: Record<string, number> = {
   EARLY_PHASE1: 1,
@@ -21,7 +20,8 @@ const PHASE_RANK: Record<string, number> = {
 };
 
 export interface IndexedTrial {
-  entry: MatchIndexEntry;
+  core: CoreTrial;
+  /** Criteria as predicates (interned objects; copies with cohort labels where scoped). */
   compiled: CompiledTrial;
   /** Per criterion of `compiled.criteria`: its interned id in MatchIndex.criteria. */
   criterionIds: Int32Array;
@@ -29,7 +29,7 @@ export interface IndexedTrial {
   memberIds: Int32Array;
   /** 1 when the record cannot tell whether the trial enrols NSCLC (an unknown for every cohort). */
   scopeUnknown: number;
-  /** Position in NCT id order, the last tie-break of the ranking. */
+  /** Position in NCT id order, the last tie-break of the ranking; also addresses its display. */
   ordinal: number;
   /** The trial does not enrol NSCLC: excluded whatever the profile. */
   notNsclc: boolean;
@@ -43,9 +43,7 @@ export interface IndexedTrial {
   phaseMask: number;
   /** Driver targets (PD-L1/TMB are not drivers). */
   targets: readonly BiomarkerRef[];
-  /** Sites a patient can be referred to. */
-  sites: readonly Site[];
-  /** x, y, z per site that has coordinates, and which site each triple belongs to. */
+  /** x, y, z per site that has coordinates, and which site (of the display's) each belongs to. */
   siteVectors: Float64Array;
   siteOfVector: Int32Array;
 }
@@ -54,7 +52,7 @@ export interface MatchIndex {
   /** In NCT id order: a trial's position is its ordinal. */
   trials: readonly IndexedTrial[];
   /** One representative per distinct criterion (predicate + effect), by id. */
-  criteria: readonly Criterion[];
+  criteria: readonly Predicate[];
   /** Its label, by id. */
   labels: readonly string[];
   /** Ordinals of the trials with each overallStatus. */
@@ -84,93 +82,70 @@ export function phaseMask(phases: readonly string[]): number {
   return mask;
 }
 
-const referable = (s: Site): boolean =>
-  s.status === undefined || RECRUITING_SITE_STATUSES.includes(s.status.toUpperCase());
+/** The trial's criteria as objects: the interned predicate, or a copy carrying its cohorts. */
+function trialCriteria(core: CoreTrial, predicates: readonly Predicate[]): Predicate[] {
+  const criteria = core.criteria.map((id) => predicates[id] as Predicate);
+  for (const [i, cohorts] of core.scoped ?? []) {
+    const p = criteria[i];
+    if (p) criteria[i] = { ...p, cohorts };
+  }
+  return criteria;
+}
 
-export function buildMatchIndex(entries: readonly MatchIndexEntry[]): MatchIndex {
-  const ids = new Map<string, number>();
-  const criteria: Criterion[] = [];
+export function buildMatchIndex(core: IndexCore): MatchIndex {
   const trials: IndexedTrial[] = [];
-  const sorted = [...entries].sort((a, b) => (a.nctId < b.nctId ? -1 : a.nctId > b.nctId ? 1 : 0));
   const statusLists = new Map<string, number[]>();
-  for (const entry of sorted) {
-    const compiled = compileTrial(entry.facts, entry);
-    const criterionIds = new Int32Array(compiled.criteria.length);
-    compiled.criteria.forEach((c, i) => {
-      const key = canonical(c);
-      let id = ids.get(key);
-      if (id === undefined) {
-        id = criteria.length;
-        ids.set(key, id);
-        criteria.push(c);
-      }
-      criterionIds[i] = id;
-    });
-    const sites = entry.sites.filter(referable);
-    const withCoords = sites
-      .map((s, i) => ({ s, i }))
-      .filter(({ s }) => typeof s.lat === 'number' && typeof s.lon === 'number');
-    const siteVectors = new Float64Array(withCoords.length * 3);
-    const siteOfVector = new Int32Array(withCoords.length);
-    withCoords.forEach(({ s, i }, k) => {
-      const [x, y, z] = unitVector(s.lat as number, s.lon as number);
+  const gridSites: GridSite[] = [];
+  for (const t of core.trials) {
+    const compiled = compileCriteria(trialCriteria(t, core.predicates), t.cohorts, t.scope);
+    const criterionIds = Int32Array.from(t.criteria);
+    const vectors = t.geo.length / 3;
+    const siteVectors = new Float64Array(vectors * 3);
+    const siteOfVector = new Int32Array(vectors);
+    const ordinal = trials.length;
+    for (let k = 0; k < vectors; k++) {
+      const lat = t.geo[k * 3] as number;
+      const lon = t.geo[k * 3 + 1] as number;
+      const site = t.geo[k * 3 + 2] as number;
+      const [x, y, z] = unitVector(lat, lon);
       siteVectors[k * 3] = x;
       siteVectors[k * 3 + 1] = y;
       siteVectors[k * 3 + 2] = z;
-      siteOfVector[k] = i;
-    });
-    const phases = entry.phases.length > 0 ? entry.phases : ['NA'];
+      siteOfVector[k] = site;
+      gridSites.push({ trial: ordinal, site, lat, lon });
+    }
+    const phases = t.phases.length > 0 ? t.phases : ['NA'];
     const trial: IndexedTrial = {
-      entry,
+      core: t,
       compiled,
       criterionIds,
       memberIds: compiled.flat.map((i) => criterionIds[i] as number),
-      scopeUnknown: entry.facts.scope.value === 'unknown' ? 1 : 0,
-      ordinal: trials.length,
-      notNsclc: entry.facts.scope.value === 'not_nsclc',
+      scopeUnknown: t.scope === 'unknown' ? 1 : 0,
+      ordinal,
+      notNsclc: t.scope === 'not_nsclc',
       phaseRank: Math.max(0, ...phases.map((p) => PHASE_RANK[p] ?? 0)),
-      observational: entry.studyType === 'OBSERVATIONAL' ? 1 : 0,
+      observational: t.observational ?? 0,
       phases,
       phaseMask: phaseMask(phases),
-      targets: entry.facts.targets.filter((t) => t.gene !== 'PD-L1' && t.gene !== 'TMB'),
-      sites,
+      targets: t.targets.filter((r) => r.gene !== 'PD-L1' && r.gene !== 'TMB'),
       siteVectors,
       siteOfVector,
     };
-    const status = entry.overallStatus.toUpperCase();
+    const status = t.status.toUpperCase();
     const list = statusLists.get(status);
-    if (list) list.push(trial.ordinal);
-    else statusLists.set(status, [trial.ordinal]);
+    if (list) list.push(ordinal);
+    else statusLists.set(status, [ordinal]);
     trials.push(trial);
   }
   const byStatus = new Map<string, Int32Array>();
   for (const [status, list] of statusLists) byStatus.set(status, Int32Array.from(list));
-  const gridSites: GridSite[] = [];
-  for (const t of trials) {
-    for (let k = 0; k < t.siteOfVector.length; k++) {
-      const i = t.siteOfVector[k] as number;
-      const s = t.sites[i] as Site;
-      gridSites.push({ trial: t.ordinal, site: i, lat: s.lat as number, lon: s.lon as number });
-    }
-  }
   return {
     trials,
-    criteria,
-    labels: criteria.map(criterionLabel),
+    criteria: core.predicates,
+    labels: core.predicates.map(criterionLabel),
     byStatus,
     phaseMasks: Uint8Array.from(trials, (t) => t.phaseMask),
     notNsclc: Uint8Array.from(trials, (t) => (t.notNsclc ? 1 : 0)),
     grid: buildSiteGrid(gridSites),
   };
-}
-
-/**
- * A criterion's identity for evaluation: all but its words and cohort labels. Key order is
- * whatever the extractor wrote; two equal criteria written in different orders only cost a
- * second evaluation, never a wrong one.
- */
-function canonical(c: Criterion): string {
-  if (c.kind === 'unclassified') return c.effect;
-  const { evidence: _e, cohorts: _c, ...rest } = c;
-  return JSON.stringify(rest);
 }

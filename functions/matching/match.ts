@@ -4,18 +4,21 @@
  *
  * Order of work, cheapest first: status and phase filters (they never change a verdict,
  * rule 11); verdicts from a per-request cache of criterion statuses; distance to the nearest
- * referable site; ranking; and only for the results returned, the reasons and quotes.
+ * referable site; ranking (`rankTrials`, on the index core alone); and only for the results
+ * returned, the reasons, quotes and sites (`presentMatch`, from the trials' displays, which a
+ * caller whose displays live in the store fetches in between: index-core.ts).
  *
  * Ranking (a clinician's order): eligible before possible (before excluded, when asked for);
  * a trial built for the patient's driver before an all-comers trial; a treatment trial before
  * an observational study; fewer unknowns; nearer
  * site; later phase; then NCT id so ties are stable.
  */
-import type { BiomarkerRef, Criterion } from '#eligibility/facts.ts';
-import type { Site } from '#store/types.ts';
+import type { BiomarkerRef, Predicate } from '#eligibility/facts.ts';
+import type { MatchIndexEntry, Site } from '#store/types.ts';
 import { criterionStatus, type ProfileView, prepareProfile } from './evaluate.ts';
 import { dotToKm, unitVector } from './geo.ts';
-import { type IndexedTrial, type MatchIndex, phaseMask } from './match-index.ts';
+import { type DisplayLookup, splitEntries } from './index-core.ts';
+import { buildMatchIndex, type IndexedTrial, type MatchIndex, phaseMask } from './match-index.ts';
 import type { NormalisedRequest, Understood } from './profile.ts';
 import { nearestWithin } from './site-grid.ts';
 import {
@@ -32,6 +35,25 @@ import {
 } from './verdict.ts';
 
 export { buildMatchIndex, type MatchIndex } from './match-index.ts';
+
+/** An index whose displays are all in memory (tests, eval, benches, the GSI fallback). */
+export interface ReadyIndex {
+  index: MatchIndex;
+  display: DisplayLookup;
+}
+
+/** Index and displays straight from full entries, in one pass. */
+export function indexEntries(entries: readonly MatchIndexEntry[]): ReadyIndex {
+  const { core, displays } = splitEntries(entries);
+  return {
+    index: buildMatchIndex(core),
+    display: (o) => {
+      const d = displays[o];
+      if (!d) throw new RangeError(`no display for trial ordinal ${o}`);
+      return d;
+    },
+  };
+}
 
 export interface NearestSite {
   facility?: string | undefined;
@@ -149,12 +171,29 @@ function rankKey(c: Candidate): number {
   return (((combo * 256 + unknown) * 32_768 + km) * 8 + phase) * 2_097_152 + c.trial.ordinal;
 }
 
+/** The returned trials in rank order, before their words are looked up. */
+export interface Ranking {
+  request: NormalisedRequest;
+  index: MatchIndex;
+  top: Candidate[];
+  total: MatchResponse['total'];
+  /** A trial's criterion statuses by criterion index, from this request's cache. */
+  codesOf: (trial: IndexedTrial) => Uint8Array;
+}
+
+/** The ordinals whose displays `presentMatch` will read. */
+export const rankedOrdinals = (r: Ranking): number[] => r.top.map((c) => c.trial.ordinal);
+
 export function matchTrials(
   request: NormalisedRequest,
-  index: MatchIndex,
+  ready: ReadyIndex,
   now: Date,
   ctx: { dataSyncedAt?: string | undefined } = {},
 ): MatchResponse {
+  return presentMatch(rankTrials(request, ready.index), ready.display, now, ctx);
+}
+
+export function rankTrials(request: NormalisedRequest, index: MatchIndex): Ranking {
   const view = prepareProfile(request.profile);
   const cache = new Uint8Array(index.criteria.length);
   const loc = request.location;
@@ -164,7 +203,7 @@ export function matchTrials(
   const kept: Candidate[] = [];
   const criteria = index.criteria;
   const statusOfId = (id: number): number => {
-    const code = STATUS_CODE[criterionStatus(criteria[id] as Criterion, view)];
+    const code = STATUS_CODE[criterionStatus(criteria[id] as Predicate, view)];
     cache[id] = code;
     return code;
   };
@@ -249,31 +288,43 @@ export function matchTrials(
     top.push(kept[byOrdinal[(keys[i] as number) % 2_097_152] as number] as Candidate);
   }
 
-  const results = top.map((c): MatchResult => {
+  return { request, index, top, total, codesOf };
+}
+
+export function presentMatch(
+  ranking: Ranking,
+  display: DisplayLookup,
+  now: Date,
+  ctx: { dataSyncedAt?: string | undefined } = {},
+): MatchResponse {
+  const { index, codesOf } = ranking;
+  const results = ranking.top.map((c): MatchResult => {
     const { trial, decision } = c;
     const ids = trial.criterionIds;
+    const words = display(trial.ordinal);
     const why = explain(
       trial.compiled,
       decision,
       codesOf(trial),
+      words,
       (i) => index.labels[ids[i] as number] ?? '',
     );
-    const e = trial.entry;
-    const site = c.site >= 0 ? trial.sites[c.site] : undefined;
+    const t = trial.core;
+    const site = c.site >= 0 ? words.sites[c.site] : undefined;
     const result: MatchResult = {
-      nctId: e.nctId,
-      title: e.title,
-      url: ctgovUrl(e.nctId),
-      status: e.overallStatus,
-      phases: e.phases.slice(),
-      lastUpdatePostDate: e.lastUpdatePostDate,
+      nctId: t.nctId,
+      title: t.title,
+      url: ctgovUrl(t.nctId),
+      status: t.status,
+      phases: t.phases.slice(),
+      lastUpdatePostDate: t.lastUpdatePostDate,
       verdict: why.verdict,
       targetsPatientDriver: c.targeted,
       reasons: why.reasons,
       unknowns: why.unknowns,
       toDiscuss: why.toDiscuss,
       nearestSite: site ? siteView(site, c.distanceKm) : null,
-      recruitingSiteCount: trial.sites.length,
+      recruitingSiteCount: t.siteCount,
     };
     if (why.cohort !== undefined) result.cohort = why.cohort;
     if (why.cohorts) result.cohorts = why.cohorts;
@@ -282,8 +333,8 @@ export function matchTrials(
 
   return {
     results,
-    total,
-    profile: request.understood,
+    total: ranking.total,
+    profile: ranking.request.understood,
     dataSyncedAt: ctx.dataSyncedAt ?? null,
     generatedAt: now.toISOString(),
   };

@@ -13,6 +13,8 @@ import type {
   Criterion,
   CriterionKind,
   Evidence,
+  NsclcScope,
+  Predicate,
   Section,
   TrialFacts,
 } from '#eligibility/facts.ts';
@@ -72,10 +74,10 @@ export interface Group {
   discuss: number[];
 }
 
-export interface CompiledTrial {
-  criteria: Criterion[];
+export interface CompiledTrial<C extends Predicate = Predicate> {
+  criteria: readonly C[];
   groups: Group[];
-  scope: TrialFacts['scope'];
+  scope: NsclcScope;
   /** Every group's members back to back (criterion indices), and where each group starts. */
   flat: Int32Array;
   starts: Int32Array;
@@ -142,15 +144,24 @@ function structuredCriteria(facts: TrialFacts, s: StructuredEligibility): Criter
   return out;
 }
 
-export function compileTrial(
+/** The trial's criteria as the matcher decides them: the extracted ones, then the structured ones. */
+export function allCriteria(
   facts: TrialFacts,
   structured: StructuredEligibility = {},
-): CompiledTrial {
-  const criteria = [...facts.criteria, ...structuredCriteria(facts, structured)];
-  const labels: string[] = [...facts.cohorts];
+): Criterion[] {
+  return [...facts.criteria, ...structuredCriteria(facts, structured)];
+}
+
+/** Cohort groups over a trial's criteria (PROFILE rule 7): the global ones plus each cohort's own. */
+export function compileCriteria<C extends Predicate>(
+  criteria: readonly C[],
+  cohorts: readonly string[],
+  scope: NsclcScope,
+): CompiledTrial<C> {
+  const labels: string[] = [...cohorts];
   for (const c of criteria)
     for (const l of c.cohorts ?? []) if (!labels.includes(l)) labels.push(l);
-  const applies = (c: Criterion, cohort: string | undefined) =>
+  const applies = (c: C, cohort: string | undefined) =>
     !c.cohorts || c.cohorts.length === 0 || (cohort !== undefined && c.cohorts.includes(cohort));
   const groupFor = (cohort: string | undefined): Group => {
     const members: number[] = [];
@@ -170,11 +181,29 @@ export function compileTrial(
   return {
     criteria,
     groups,
-    scope: facts.scope,
+    scope,
     flat: Int32Array.from(groups.flatMap((g) => g.members)),
     starts,
   };
 }
+
+export function compileTrial(
+  facts: TrialFacts,
+  structured: StructuredEligibility = {},
+): CompiledTrial<Criterion> {
+  return compileCriteria(allCriteria(facts, structured), facts.cohorts, facts.scope.value);
+}
+
+/** A trial's own words: the quote behind each criterion (by index) and behind its scope. */
+export interface TrialWords {
+  scope?: Evidence | undefined;
+  evidence: readonly Evidence[];
+}
+
+export const wordsOf = (facts: TrialFacts, criteria: readonly Criterion[]): TrialWords => ({
+  scope: facts.scope.evidence,
+  evidence: criteria.map((c) => c.evidence),
+});
 
 export interface Decision {
   verdict: Verdict;
@@ -230,14 +259,14 @@ export const NOT_NSCLC: Decision = { verdict: 'excluded', group: -1, notMet: 1, 
 
 /** The trial's verdict from its criterion statuses (codes by criterion index). */
 export function decide(t: CompiledTrial, codes: ArrayLike<number>): Decision {
-  if (t.scope.value === 'not_nsclc') return NOT_NSCLC;
-  return decideFlat(t.starts, t.flat, codes, t.scope.value === 'unknown' ? 1 : 0);
+  if (t.scope === 'not_nsclc') return NOT_NSCLC;
+  return decideFlat(t.starts, t.flat, codes, t.scope === 'unknown' ? 1 : 0);
 }
 
 const ORDER: Record<CriterionStatus, number> = { not_met: 0, unknown: 1, met: 2 };
 
-function scopeReason(t: CompiledTrial, status: CriterionStatus): Reason {
-  const ev: Evidence | undefined = t.scope.evidence;
+function scopeReason(words: TrialWords, status: CriterionStatus): Reason {
+  const ev: Evidence | undefined = words.scope;
   return {
     criterion: {
       kind: 'scope',
@@ -259,29 +288,33 @@ export function explain(
   t: CompiledTrial,
   d: Decision,
   codes: ArrayLike<number>,
+  words: TrialWords,
   /** Labels by criterion index, when the caller has them cached. */
-  labelOf: (i: number) => string = (i) => criterionLabel(t.criteria[i] as Criterion),
+  labelOf: (i: number) => string = (i) => criterionLabel(t.criteria[i] as Predicate),
 ): TrialVerdict {
+  const evidenceOf = (i: number): Evidence =>
+    words.evidence[i] ?? { quote: '', section: 'inclusion' };
   if (d.group < 0) {
     return {
       verdict: d.verdict,
-      reasons: [scopeReason(t, 'not_met')],
+      reasons: [scopeReason(words, 'not_met')],
       unknowns: [],
       toDiscuss: [],
     };
   }
   const group = t.groups[d.group] as Group;
   const reasons: Reason[] = [];
-  if (t.scope.value === 'unknown') reasons.push(scopeReason(t, 'unknown'));
+  if (t.scope === 'unknown') reasons.push(scopeReason(words, 'unknown'));
   for (const i of group.members) {
-    const c = t.criteria[i] as Criterion;
+    const c = t.criteria[i] as Predicate;
     const status = CODE_STATUS[codes[i] as StatusCode];
+    const ev = evidenceOf(i);
     const reason: Reason = {
       criterion: { kind: c.kind, label: labelOf(i) },
       status,
       effect: c.effect,
-      quote: c.evidence.quote,
-      section: c.evidence.section,
+      quote: ev.quote,
+      section: ev.section,
     };
     // Plain assignments, not conditional spreads: this runs for every reason of every result.
     if (c.cohorts?.length && group.cohort) reason.cohort = group.cohort;
@@ -295,10 +328,11 @@ export function explain(
     ),
   ];
   const toDiscuss = group.discuss.map((i): DiscussItem => {
-    const c = t.criteria[i] as Criterion;
+    const c = t.criteria[i] as Predicate;
+    const ev = evidenceOf(i);
     return {
-      quote: c.evidence.quote,
-      section: c.evidence.section,
+      quote: ev.quote,
+      section: ev.section,
       ...(c.cohorts?.length && group.cohort ? { cohort: group.cohort } : {}),
     };
   });
@@ -323,7 +357,7 @@ export function explain(
         verdict:
           notMet.length > 0
             ? 'excluded'
-            : unknown > 0 || t.scope.value === 'unknown'
+            : unknown > 0 || t.scope === 'unknown'
               ? 'possible'
               : 'eligible',
         notMet,
@@ -342,5 +376,5 @@ export function evaluateTrial(
   const view = 'genes' in profile ? profile : prepareProfile(profile);
   const t = compileTrial(facts, structured);
   const statuses = t.criteria.map((c) => STATUS_CODE[criterionStatus(c, view)]);
-  return explain(t, decide(t, statuses), statuses);
+  return explain(t, decide(t, statuses), statuses, wordsOf(facts, t.criteria));
 }

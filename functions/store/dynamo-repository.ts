@@ -11,13 +11,14 @@
  * is not written at all.
  *
  * The matcher's index: every active META carries `match` (gzip of its MatchIndexEntry) and
- * a sparse GSI key, so the active set can always be listed. Reading thousands of small items
- * back is the slow path though (~0.6 s for 3,000 in dynalite, and 3,000 item reads on AWS),
- * so the sync also publishes a snapshot: all entries in one gzip blob cut into ≤350 KB PART
- * items under INDEX#<indexVersion>, named in SYNC/STATE. A cold reader then needs one GetItem
- * and one BatchGet of a handful of items. The snapshot is used only when it was built for the
- * current indexVersion (every change of match facts bumps it), else the reader falls back
- * to the GSI, so a reader never sees an out-of-date index.
+ * a sparse GSI key, so the active set can always be listed. Reading thousands of whole
+ * entries back is the slow path though (seconds for 3,000 in dynalite, and 3,000 item reads
+ * on AWS), so the sync also publishes a snapshot (index-snapshot.ts): the index core in a few
+ * items, and the displays in small groups fetched on demand, under INDEX#<indexVersion>,
+ * named in SYNC/STATE. A cold reader then needs one GetItem and one BatchGet of a handful of
+ * items. The snapshot is used only when it was built for the current indexVersion (every
+ * change of match facts bumps it), else the reader falls back to the GSI, so a reader never
+ * sees an out-of-date index.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -32,6 +33,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Study } from '#ctgov/study-schema.ts';
 import type { TrialFacts } from '#eligibility/facts.ts';
+import { displaysInMemory, splitEntries } from '#matching/index-core.ts';
 import {
   chunkNo,
   compress,
@@ -50,6 +52,14 @@ import {
   type RetryPolicy,
   withRetry,
 } from './dynamo-batch.ts';
+import {
+  deleteSnapshot,
+  isCurrentFormat,
+  readSnapshotCore,
+  type SnapshotStore,
+  snapshotDisplays,
+  writeSnapshot,
+} from './index-snapshot.ts';
 import { allSites, toMatchIndexEntry } from './match-entry.ts';
 import {
   ACTIVE_INDEX,
@@ -62,7 +72,10 @@ import {
   studyPk,
 } from './table.ts';
 import type {
+  IndexSnapshotRef,
+  LoadedIndex,
   MatchIndexEntry,
+  PublishedIndex,
   Site,
   StoredStudy,
   SyncRepository,
@@ -131,6 +144,7 @@ export class DynamoStudyRepository implements SyncRepository {
   private readonly encoding: Encoding;
   private readonly now: () => Date;
   private readonly concurrency: number;
+  private readonly snapshots: SnapshotStore;
 
   constructor(options: DynamoRepositoryOptions) {
     this.doc = options.doc;
@@ -140,6 +154,13 @@ export class DynamoStudyRepository implements SyncRepository {
     this.encoding = options.encoding ?? 'gzip';
     this.now = options.now ?? (() => new Date());
     this.concurrency = options.concurrency ?? 16;
+    this.snapshots = {
+      doc: this.doc,
+      table: this.table,
+      retry: this.retry,
+      chunkBytes: this.chunkBytes,
+      encoding: this.encoding,
+    };
   }
 
   // ---------------------------------------------------------------- writes
@@ -432,38 +453,20 @@ export class DynamoStudyRepository implements SyncRepository {
     return joinBytes(items.map((i) => i.data as Uint8Array));
   }
 
-  async loadMatchIndex(): Promise<MatchIndexEntry[]> {
+  async loadMatchIndex(): Promise<LoadedIndex> {
     const state = await this.getSyncState();
-    const snap = state.indexSnapshot;
-    if (snap && snap.version === state.indexVersion) {
-      const entries = await this.readSnapshot(snap.version, snap.parts);
-      if (entries) return entries;
+    const ref = state.indexSnapshot;
+    if (ref && ref.version === state.indexVersion && isCurrentFormat(ref)) {
+      const core = await readSnapshotCore(this.snapshots, ref);
+      if (core)
+        return { core, displays: snapshotDisplays(this.snapshots, ref), source: 'snapshot' };
     }
-    return this.queryActive();
+    const { core, displays } = splitEntries(await this.listActiveEntries());
+    return { core, displays: displaysInMemory(displays), source: 'active' };
   }
 
-  private async readSnapshot(
-    version: string,
-    parts: number,
-  ): Promise<MatchIndexEntry[] | undefined> {
-    const keys = Array.from({ length: parts }, (_, i) => ({
-      pk: `INDEX#${version}`,
-      sk: `PART#${chunkNo(i)}`,
-    }));
-    const items = await batchGetAll(
-      this.doc,
-      this.table,
-      keys,
-      { consistent: false },
-      this.retry,
-      16,
-    );
-    if (items.length !== parts) return undefined;
-    items.sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
-    const enc = (items[0]?.enc as Encoding | undefined) ?? 'gzip';
-    return JSON.parse(
-      decompress(joinBytes(items.map((i) => i.data as Uint8Array)), enc),
-    ) as MatchIndexEntry[];
+  async listActiveEntries(): Promise<MatchIndexEntry[]> {
+    return this.queryActive();
   }
 
   /** Every active study's match entry, straight from the GSI (the always-correct path). */
@@ -544,36 +547,20 @@ export class DynamoStudyRepository implements SyncRepository {
 
   // ---------------------------------------------------------------- index snapshot
 
-  async publishIndex(): Promise<
-    { indexVersion: string; entries: number; parts: number; bytes: number } | undefined
-  > {
+  async publishIndex(): Promise<PublishedIndex | undefined> {
     let state = await this.getSyncState();
     if (!state.indexVersion) {
       await this.bumpIndexVersion();
       state = await this.getSyncState();
     }
     const version = state.indexVersion as string;
-    if (state.indexSnapshot?.version === version) return undefined;
+    const current = state.indexSnapshot;
+    if (current?.version === version && isCurrentFormat(current)) return undefined;
     // Read the version before the entries: a write that lands meanwhile bumps the version
     // after its META, so this snapshot is then simply not used.
-    const entries = await this.queryActive();
-    const blob = compress(JSON.stringify(entries), this.encoding);
-    const parts = splitBytes(blob, this.chunkBytes);
-    const pk = `INDEX#${version}`;
-    await batchWriteAll(
-      this.doc,
-      this.table,
-      parts.map((data, i) => ({
-        PutRequest: { Item: { pk, sk: `PART#${chunkNo(i)}`, data, enc: this.encoding } },
-      })),
-      this.retry,
-    );
-    const snapshot = {
-      version,
-      parts: parts.length,
-      entries: entries.length,
-      bytes: blob.byteLength,
-    };
+    const ref = await writeSnapshot(this.snapshots, version, await this.queryActive());
+    // The snapshot replaced now stays one more round: containers still on it fetch its displays.
+    const keep = current && current.version !== version ? current : undefined;
     try {
       await withRetry(
         () =>
@@ -581,37 +568,35 @@ export class DynamoStudyRepository implements SyncRepository {
             new UpdateCommand({
               TableName: this.table,
               Key: { pk: SYNC_PK, sk: STATE_SK },
-              UpdateExpression: 'SET indexSnapshot = :snap',
+              UpdateExpression: keep
+                ? 'SET indexSnapshot = :snap, previousIndexSnapshot = :prev'
+                : 'SET indexSnapshot = :snap REMOVE previousIndexSnapshot',
               ConditionExpression: 'indexVersion = :v',
-              ExpressionAttributeValues: { ':snap': snapshot, ':v': version },
+              ExpressionAttributeValues: {
+                ':snap': ref,
+                ':v': version,
+                ...(keep ? { ':prev': keep } : {}),
+              },
             }),
           ),
         this.retry,
       );
     } catch (err) {
       if (!isConditionFailed(err)) throw err;
-      await this.deleteSnapshot(version, parts.length);
+      await deleteSnapshot(this.snapshots, ref);
       return undefined;
     }
-    if (state.indexSnapshot)
-      await this.deleteSnapshot(state.indexSnapshot.version, state.indexSnapshot.parts);
+    const retired = [state.previousIndexSnapshot, keep ? undefined : current].filter(
+      (r): r is IndexSnapshotRef => r !== undefined && r.version !== version,
+    );
+    for (const old of retired) await deleteSnapshot(this.snapshots, old);
     return {
       indexVersion: version,
-      entries: entries.length,
-      parts: parts.length,
-      bytes: blob.byteLength,
+      entries: ref.entries,
+      parts: ref.parts,
+      bytes: ref.bytes,
+      displayBytes: ref.displayBytes ?? 0,
     };
-  }
-
-  private async deleteSnapshot(version: string, parts: number): Promise<void> {
-    await batchWriteAll(
-      this.doc,
-      this.table,
-      Array.from({ length: parts }, (_, i) => ({
-        DeleteRequest: { Key: { pk: `INDEX#${version}`, sk: `PART#${chunkNo(i)}` } },
-      })),
-      this.retry,
-    );
   }
 
   // ---------------------------------------------------------------- full sweep

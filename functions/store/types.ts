@@ -5,6 +5,7 @@
 
 import type { Study } from '#ctgov/study-schema.ts';
 import type { TrialFacts } from '#eligibility/facts.ts';
+import type { DisplaySource, IndexCore } from '#matching/index-core.ts';
 
 /** A site as the matcher needs it: compact, with the contact to show. */
 export interface Site {
@@ -96,10 +97,37 @@ export interface SyncState {
   rejected?: { nctId: string; message: string; at: string }[] | undefined;
   /** Added by the sync: dataTimestamp of the last completed full sweep (a sweep on it is skipped). */
   fullSweepDataTimestamp?: string | undefined;
-  /** Added by the store: the published match-index snapshot (see dynamo-repository.ts). */
-  indexSnapshot?: { version: string; parts: number; entries: number; bytes: number } | undefined;
+  /** Added by the store: the published match-index snapshot (see index-snapshot.ts). */
+  indexSnapshot?: IndexSnapshotRef | undefined;
+  /** Added by the store: the snapshot before it, kept for containers not yet refreshed. */
+  previousIndexSnapshot?: IndexSnapshotRef | undefined;
   /** Added by the sync: the last run's summary, counts and ids only. */
   lastRun?: Record<string, unknown> | undefined;
+}
+
+/** A published match-index snapshot (store/index-snapshot.ts). */
+export interface IndexSnapshotRef {
+  version: string;
+  /** Items holding the core. */
+  parts: number;
+  entries: number;
+  /** Compressed bytes of the core. */
+  bytes: number;
+  /** matching/index-core.ts INDEX_CORE_FORMAT (absent: an older snapshot of whole entries). */
+  format?: number | undefined;
+  /** Trials per display group, and the items of each group. */
+  displayGroup?: number | undefined;
+  displayChunks?: number[] | undefined;
+  /** Compressed bytes of all displays. */
+  displayBytes?: number | undefined;
+}
+
+/** The matcher's index as loaded: the core in full, the displays on demand. */
+export interface LoadedIndex {
+  core: IndexCore;
+  displays: DisplaySource;
+  /** `snapshot`: the published snapshot; `active`: every active META, read whole (the fallback). */
+  source: 'snapshot' | 'active';
 }
 
 export type UpsertOutcome = 'written' | 'unchanged' | 'older';
@@ -108,10 +136,21 @@ export interface StudyRepository {
   /** Idempotent; never replaces a newer record (by lastUpdatePostDate) with an older one. */
   upsertStudies(items: { study: Study; facts: TrialFacts }[]): Promise<UpsertOutcome[]>;
   getStudy(nctId: string): Promise<StoredStudy | undefined>;
-  /** All non-stale studies' compact match facts, for the matcher's index. */
-  loadMatchIndex(): Promise<MatchIndexEntry[]>;
+  /** The matcher's index: the published snapshot when current, else built from every active study. */
+  loadMatchIndex(): Promise<LoadedIndex>;
+  /** Every non-stale study's match entry, read whole (the always-correct path). */
+  listActiveEntries(): Promise<MatchIndexEntry[]>;
   getSyncState(): Promise<SyncState>;
   putSyncState(patch: Partial<SyncState>): Promise<void>;
+}
+
+export interface PublishedIndex {
+  indexVersion: string;
+  entries: number;
+  parts: number;
+  /** Compressed bytes of the core, and of the displays. */
+  bytes: number;
+  displayBytes: number;
 }
 
 /** Options of a write (added by the store room). */
@@ -142,9 +181,7 @@ export interface SyncRepository extends StudyRepository {
   /** Number of non-stale studies. */
   countActive(): Promise<number>;
   /** Writes the index snapshot for the current indexVersion (no-op when already published). */
-  publishIndex(): Promise<
-    { indexVersion: string; entries: number; parts: number; bytes: number } | undefined
-  >;
+  publishIndex(): Promise<PublishedIndex | undefined>;
   /** Ids whose stored facts come from another extractor version than `version`. */
   listOutdatedFacts(version: string): Promise<string[]>;
   /** Every site of a study, compact (all statuses), for a detail view. */

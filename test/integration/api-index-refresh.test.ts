@@ -52,6 +52,7 @@ function probe(inner: StudyRepository): Probe {
       if (p.failLoads) throw new Error('simulated store outage');
       return inner.loadMatchIndex();
     },
+    listActiveEntries: () => inner.listActiveEntries(),
   };
   return p;
 }
@@ -177,5 +178,28 @@ describe('match index refresh', () => {
     expect(body.index.version).toBe((await repo.getSyncState()).indexVersion);
     expect(body.index.ageSeconds).toBe(5);
     expect(res.headers['x-data-synced-at']).toBe('2026-11-26T23:00:00.000Z');
+  });
+
+  it('when two snapshots replace the one in memory before its refresh, a match reloads and answers', async () => {
+    await repo.publishIndex();
+    // A container loads the published snapshot's core; no response has fetched words yet.
+    expect((await api.indexCache.current()).trialCount).toBe(1);
+    expect(logs.find((l) => l.msg === 'match index loaded')).toMatchObject({ source: 'snapshot' });
+    for (const id of ['NCT99000002', 'NCT99000003']) {
+      await repo.upsertStudies([fixtureTrial(id)]);
+      await repo.publishIndex();
+    }
+    // Within the interval, so no refresh is due: the first fetch of words finds them gone.
+    clock += 1_000;
+    const res = await api(buildHttpEvent({ method: 'POST', path: '/v1/match', body: profile }));
+    expect(res.statusCode).toBe(200);
+    const body = JSON.parse(res.body) as { results: { nctId: string; reasons: unknown[] }[] };
+    expect(body.results.map((r) => r.nctId).sort()).toEqual([
+      'NCT99000001',
+      'NCT99000002',
+      'NCT99000003',
+    ]);
+    expect(body.results.every((r) => r.reasons.length > 0)).toBe(true);
+    expect(p.loads).toBe(2);
   });
 });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseStudy } from '#ctgov/study-schema.ts';
 import { extractFacts } from '#eligibility/extract.ts';
-import { buildMatchIndex, matchTrials } from '#matching/match.ts';
+import { indexEntries, matchTrials } from '#matching/match.ts';
 import { parseMatchRequest } from '#matching/profile.ts';
 import { toMatchIndexEntry } from '#store/match-entry.ts';
 import { OVERALL_STATUSES } from '#vocabulary/codes.ts';
@@ -19,14 +19,14 @@ import { SHARED_AVAILABLE, SHARED_STUDIES_DIR, SKIP_REASON } from '../support/sh
 const NOW = new Date('2026-11-27T00:00:00Z');
 
 describe.skipIf(!SHARED_AVAILABLE)(`EXAMPLES.md on the real records (${SKIP_REASON})`, () => {
-  const indexes = new Map<string, ReturnType<typeof buildMatchIndex>>();
+  const indexes = new Map<string, ReturnType<typeof indexEntries>>();
   const indexFor = (nctId: string) => {
     let index = indexes.get(nctId);
     if (!index) {
       const study = parseStudy(
         JSON.parse(readFileSync(join(SHARED_STUDIES_DIR, `${nctId}.json`), 'utf8')),
       );
-      index = buildMatchIndex([toMatchIndexEntry(study, extractFacts(study))]);
+      index = indexEntries([toMatchIndexEntry(study, extractFacts(study))]);
       indexes.set(nctId, index);
     }
     return index;

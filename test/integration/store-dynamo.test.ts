@@ -5,9 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Study } from '#ctgov/study-schema.ts';
+import { DisplayGoneError, splitEntries } from '#matching/index-core.ts';
 import { rederiveFacts } from '#store/dynamo-repository.ts';
 import { RECRUITING_SITE_STATUSES } from '#vocabulary/codes.ts';
 import { dumpTable, type StoreHarness, startStoreHarness } from '../fixtures/sync/harness.ts';
@@ -126,7 +127,7 @@ describe('DynamoStudyRepository upserts', () => {
       l.facility = incompressibleText(90, i + 1);
     });
     expect(await repo.upsertStudies([{ study: huge, facts: handFacts() }])).toEqual(['written']);
-    const [entry] = await repo.loadMatchIndex();
+    const [entry] = await repo.listActiveEntries();
     expect(entry?.sites.length).toBeGreaterThan(100);
     expect(entry?.sites.length).toBeLessThan(4800);
     expect(await repo.getSites(syntheticId(5))).toHaveLength(6000);
@@ -144,31 +145,74 @@ describe('DynamoStudyRepository upserts', () => {
 });
 
 describe('DynamoStudyRepository match index', () => {
-  it('lists active studies with referral sites only, from the GSI and from the snapshot alike', async () => {
+  it('lists active studies with referral sites only; the snapshot serves the same index, words on demand', async () => {
     const { repo } = await h.newTable();
-    const studies = Array.from({ length: 12 }, (_, i) => syntheticStudy({ n: i + 10, sites: 6 }));
+    const studies = Array.from({ length: 40 }, (_, i) => syntheticStudy({ n: i + 100, sites: 6 }));
     await repo.upsertStudies(studies.map((study) => ({ study, facts: handFacts() })));
-    const fromGsi = await repo.loadMatchIndex();
-    expect(fromGsi.map((e) => e.nctId)).toEqual(
+    const entries = await repo.listActiveEntries();
+    expect(entries.map((e) => e.nctId)).toEqual(
       studies.map((s) => s.protocolSection.identificationModule.nctId),
     );
-    for (const e of fromGsi) {
+    for (const e of entries) {
       for (const site of e.sites) expect(RECRUITING_SITE_STATUSES).toContain(site.status);
       expect(e.facts.extractorVersion).toBe('test-1');
     }
-    const recruiting = fromGsi.find((e) => e.overallStatus === 'RECRUITING');
+    const recruiting = entries.find((e) => e.overallStatus === 'RECRUITING');
     expect(recruiting?.sites).toHaveLength(5); // the 5th site of 6 is COMPLETED
     expect(recruiting?.sites[0]).toMatchObject({
       contact: { phone: '555-0100' },
       lat: expect.any(Number),
     });
-    expect(fromGsi.find((e) => e.overallStatus === 'COMPLETED')?.sites).toEqual([]);
+    expect(entries.find((e) => e.overallStatus === 'COMPLETED')?.sites).toEqual([]);
+
+    // Before any snapshot: the index is built from the active entries themselves.
+    const expected = splitEntries(entries);
+    const fromActive = await repo.loadMatchIndex();
+    expect(fromActive.source).toBe('active');
+    expect(fromActive.core).toEqual(expected.core);
 
     const published = await repo.publishIndex();
-    expect(published?.entries).toBe(12);
+    expect(published?.entries).toBe(40);
     expect((await repo.getSyncState()).indexSnapshot?.version).toBe(published?.indexVersion);
-    expect(await repo.loadMatchIndex()).toEqual(fromGsi);
+    const fromSnapshot = await repo.loadMatchIndex();
+    expect(fromSnapshot.source).toBe('snapshot');
+    expect(fromSnapshot.core).toEqual(expected.core);
+    // Displays come from the groups asked for (16 trials each), in any order asked.
+    const first = await fromSnapshot.displays.load([5, 0]);
+    expect(first(5)).toEqual(expected.displays[5]);
+    expect(() => first(20)).toThrow(/no display/);
+    const ordinals = [39, 0, 17, 16, 5];
+    const display = await fromSnapshot.displays.load(ordinals);
+    for (const o of ordinals) expect(display(o)).toEqual(expected.displays[o]);
     expect(await repo.publishIndex()).toBeUndefined();
+  });
+
+  it('keeps the replaced snapshot one round for containers not yet refreshed, then deletes it', async () => {
+    const { repo, tableName } = await h.newTable();
+    const snapshotItems = async () => {
+      const out = await h.doc.send(new ScanCommand({ TableName: tableName }));
+      return (out.Items ?? []).map((i) => String(i.pk)).filter((pk) => pk.startsWith('INDEX#'));
+    };
+    await repo.upsertStudies([{ study: syntheticStudy({ n: 130 }), facts: handFacts() }]);
+    const first = await repo.publishIndex();
+    const old = await repo.loadMatchIndex();
+    const oldUntouched = await repo.loadMatchIndex();
+    await repo.upsertStudies([{ study: syntheticStudy({ n: 131 }), facts: handFacts() }]);
+    const second = await repo.publishIndex();
+    expect(new Set(await snapshotItems())).toEqual(
+      new Set([`INDEX#${first?.indexVersion}`, `INDEX#${second?.indexVersion}`]),
+    );
+    // A container still on the first snapshot can still fetch its words.
+    expect((await old.displays.load([0]))(0).evidence.length).toBeGreaterThan(0);
+    await repo.upsertStudies([{ study: syntheticStudy({ n: 132 }), facts: handFacts() }]);
+    const third = await repo.publishIndex();
+    expect(new Set(await snapshotItems())).toEqual(
+      new Set([`INDEX#${second?.indexVersion}`, `INDEX#${third?.indexVersion}`]),
+    );
+    // Words already fetched stay in memory; the rest are gone, and it says so (the API then
+    // reloads the index).
+    expect((await old.displays.load([0]))(0).evidence.length).toBeGreaterThan(0);
+    await expect(oldUntouched.displays.load([0])).rejects.toBeInstanceOf(DisplayGoneError);
   });
 
   it('never serves an out-of-date snapshot: a change after publishing shows at once', async () => {
@@ -176,7 +220,7 @@ describe('DynamoStudyRepository match index', () => {
     await repo.upsertStudies([{ study: syntheticStudy({ n: 30 }), facts: handFacts() }]);
     await repo.publishIndex();
     await repo.upsertStudies([{ study: syntheticStudy({ n: 31 }), facts: handFacts() }]);
-    expect((await repo.loadMatchIndex()).map((e) => e.nctId)).toEqual([
+    expect((await repo.listActiveEntries()).map((e) => e.nctId)).toEqual([
       syntheticId(30),
       syntheticId(31),
     ]);
@@ -191,7 +235,7 @@ describe('DynamoStudyRepository match index', () => {
     await repo.recordSeen('sweep-0', [syntheticId(43)]); // an abandoned sweep's marks do not count
     expect(await repo.markUnseenStale('sweep-1')).toEqual([syntheticId(43)]);
     expect((await repo.getStudy(syntheticId(43)))?.stale).toBe(true);
-    expect((await repo.loadMatchIndex()).map((e) => e.nctId)).not.toContain(syntheticId(43));
+    expect((await repo.listActiveEntries()).map((e) => e.nctId)).not.toContain(syntheticId(43));
     expect(await repo.countActive()).toBe(3);
 
     expect(await repo.upsertStudies([{ study: studies[3] as Study, facts: handFacts() }])).toEqual([
@@ -242,7 +286,7 @@ describe('re-derivation', () => {
     expect((await repo.getStudy(syntheticId(64)))?.stale).toBe(true);
     // The records themselves were not touched.
     expect((await dumpTable(h.doc, tableName)).filter((i) => i.sk !== 'META')).toEqual(rawBefore);
-    const index = await repo.loadMatchIndex();
+    const index = await repo.listActiveEntries();
     expect(index.map((e) => e.facts.extractorVersion)).toEqual(['v2', 'v2', 'v2', 'v2']);
     expect(await repo.listOutdatedFacts('v2')).toEqual([]);
   });
@@ -312,7 +356,7 @@ describe('throttling', () => {
     ).toEqual(studies.map(() => 'written'));
     await repo.publishIndex();
     expect(throttled).toBeGreaterThan(3);
-    expect((await repo.loadMatchIndex()).map((e) => e.nctId)).toEqual(
+    expect((await repo.listActiveEntries()).map((e) => e.nctId)).toEqual(
       studies.map((s) => s.protocolSection.identificationModule.nctId),
     );
     expect((await dumpTable(h.doc, tableName)).filter((i) => i.sk === 'META')).toHaveLength(10);

@@ -107,7 +107,7 @@ describe('a full sync of the synthetic corpus', () => {
       expect(forced.indexPublished).toBe(false);
       expect(await s.dump()).toEqual(after);
       expect((await s.repo.getSyncState()).indexVersion).toBe(state.indexVersion);
-      expect((await s.repo.loadMatchIndex()).map((e) => e.nctId).sort()).toEqual(
+      expect((await s.repo.listActiveEntries()).map((e) => e.nctId).sort()).toEqual(
         [...corpus.expectedIds].sort(),
       );
     } finally {
@@ -177,7 +177,7 @@ describe('a full sync of the synthetic corpus', () => {
       const summary = await runSync(s.opts({ now: () => new Date('2025-10-10T03:00:00Z') }));
       expect(summary.staleMarked).toEqual([gone]);
       expect((await s.repo.getStudy(gone))?.stale).toBe(true);
-      const index = await s.repo.loadMatchIndex();
+      const index = await s.repo.listActiveEntries();
       expect(index.map((e) => e.nctId)).not.toContain(gone);
       expect(index).toHaveLength(corpus.expectedIds.length - 1);
       expect((await s.repo.getSyncState()).trialCount).toBe(corpus.expectedIds.length - 1);
@@ -199,7 +199,7 @@ describe('a full sync of the synthetic corpus', () => {
       );
       expect(result.written).toHaveLength(corpus.expectedIds.length);
       expect(s.replay.stats.requests).toBe(before);
-      const index = await s.repo.loadMatchIndex();
+      const index = await s.repo.listActiveEntries();
       expect(new Set(index.map((e) => e.facts.extractorVersion))).toEqual(new Set([next]));
       // Only META items changed: the raw records are the same items as before.
       const raw = (await s.dump()).filter((i) => i.sk !== 'META');

@@ -57,7 +57,9 @@ describe.skipIf(!SHARED_AVAILABLE)(`sync of the real records (${SKIP_REASON})`, 
       const served = readFileSync(join(SHARED_STUDIES_DIR, `${id}.json`), 'utf8').trim();
       expect(await repo.getRawJson(id)).toBe(served);
     }
-    expect((await repo.loadMatchIndex()).map((e) => e.nctId).sort()).toEqual([...offered].sort());
+    expect((await repo.listActiveEntries()).map((e) => e.nctId).sort()).toEqual(
+      [...offered].sort(),
+    );
 
     const second = await runSync({
       client,

@@ -140,8 +140,9 @@ describe("the handler's default logger (console) never carries a request value",
       get(target, prop, receiver) {
         if (prop === 'loadMatchIndex') {
           return async () => {
-            const entries = await target.loadMatchIndex();
-            return entries.map((e) => ({ ...e, facts: { ...e.facts, criteria: 42 } }));
+            const loaded = await target.loadMatchIndex();
+            const trials = loaded.core.trials.map((t) => ({ ...t, criteria: 42 }));
+            return { ...loaded, core: { ...loaded.core, trials } };
           };
         }
         const v = Reflect.get(target, prop, receiver);

@@ -1,6 +1,6 @@
 /** matchTrials: filters, ranking, distance, limits, counts, echo; over a small hand-built index. */
 import { describe, expect, it } from 'vitest';
-import { buildMatchIndex, matchTrials } from '#matching/match.ts';
+import { indexEntries, matchTrials } from '#matching/match.ts';
 import { parseMatchRequest } from '#matching/profile.ts';
 import type { MatchIndexEntry } from '#store/types.ts';
 import { entry, facts, forbid, req, site } from '../../fixtures/matching/builders.ts';
@@ -13,7 +13,7 @@ const LA = { lat: 34.0522, lon: -118.2437 };
 function run(entries: MatchIndexEntry[], body: Record<string, unknown>) {
   const parsed = parseMatchRequest({ diagnosis: { cancer: 'nsclc', stage: 'IVA' }, ...body });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  return matchTrials(parsed.request, buildMatchIndex(entries), NOW, {
+  return matchTrials(parsed.request, indexEntries(entries), NOW, {
     dataSyncedAt: '2026-11-26T09:00:00Z',
   });
 }
@@ -231,7 +231,7 @@ describe('response', () => {
     expect(r.profile.notes.some((n) => n.message.includes('L858R'))).toBe(true);
   });
   it('the index shares one evaluation among identical criteria of different trials', () => {
-    const index = buildMatchIndex([
+    const { index } = indexEntries([
       allComers('NCT00000051'),
       allComers('NCT00000052'),
       unknownEcog('NCT00000053'),
