@@ -8,7 +8,7 @@
 import type { TherapyClass } from '#vocabulary/codes.ts';
 import { DRUG_NAMES, type DrugEntry, THERAPY_CLASS_PHRASES } from '#vocabulary/drugs.ts';
 import type { Effect, Section, TherapyRef } from './facts.ts';
-import { isPermission } from './text.ts';
+import { isPermission, sentences } from './text.ts';
 
 const NAME_TO_ENTRY = new Map<string, DrugEntry>();
 /** Compact keys ("amg510", "mk3475") → entry; the text is scanned word by word against it. */
@@ -29,6 +29,8 @@ interface Mention {
   ref: TherapyRef;
   start: number;
   end: number;
+  /** Added for a family word ("checkpoint inhibitor" → anti-CTLA-4 too); forbids only. */
+  family?: boolean;
 }
 
 /** Drugs and therapy classes named in folded text, in order of appearance. */
@@ -53,7 +55,9 @@ export function therapyMentions(text: string): Mention[] {
     }
     if (found) {
       const start = words[i]?.index ?? 0;
-      out.push({ ref: { drug: found.entry.drug }, start, end: found.end });
+      // Docetaxel and pemetrexed are classes of their own: one spelling for one meaning.
+      const own = found.entry.classes.find((c) => c === found.entry.drug);
+      out.push({ ref: own ? { class: own } : { drug: found.entry.drug }, start, end: found.end });
       while (i + 1 < words.length && (words[i + 1]?.index ?? 0) < found.end) i++;
     }
   }
@@ -81,6 +85,16 @@ export function therapyMentions(text: string): Mention[] {
       )
     ) {
       out.splice(i, 1);
+      continue;
+    }
+    // "First/second/third-generation EGFR-TKI": any generation, so any EGFR TKI.
+    if (
+      m.ref.class === 'egfr_tki_3rd_gen' &&
+      /\b(?:first|1st|second|2nd)(?:[- ]gen\w*)?\s*(?:\/|,|or|and)\s*(?:(?:first|1st|second|2nd)(?:[- ]gen\w*)?\s*(?:\/|,|or|and)\s*)?$/.test(
+        before,
+      )
+    ) {
+      m.ref = { class: 'egfr_tki' };
       continue;
     }
     if (m.ref.class === 'egfr_tki' && /(?:third|3rd)[- ]gen\w*\s*$/.test(before)) {
@@ -111,8 +125,26 @@ export function therapyMentions(text: string): Mention[] {
     }
     filtered.push(m);
   }
+  // "Immune checkpoint inhibitors", "immunotherapy": the family holds anti-CTLA-4 as well as
+  // anti-PD-(L)1; a wording that names PD-1 or PD-L1 is the narrower class only.
+  for (let i = filtered.length - 1; i >= 0; i--) {
+    const m = filtered[i] as Mention;
+    if (m.ref.class !== 'anti_pd1_pdl1') continue;
+    const words = text.slice(m.start, m.end);
+    if (!ICI_FAMILY.test(words) || /\bpd[- ]?\(?l?\)?[- ]?[12]\b|\bpd[- ]?l[12]\b/.test(words))
+      continue;
+    filtered.splice(i + 1, 0, {
+      ref: { class: 'anti_ctla4' },
+      start: m.start,
+      end: m.end,
+      family: true,
+    });
+  }
   return filtered;
 }
+
+const ICI_FAMILY =
+  /\bimmune[- ]checkpoint|\bcheckpoint (?:inhibitors?|blockade|blockers?|pathways?)\b|\bicis?\b|\bcpis?\b|\bimmunotherapy\b|\bimmuno-oncology\b|\bt[- ]cell co-?(?:regulatory|stimulat|inhibitory)/;
 
 const SPECIFIC_OVER: Partial<Record<TherapyClass, TherapyClass[]>> = {
   egfr_tki_3rd_gen: ['egfr_tki'],
@@ -167,11 +199,11 @@ export interface LinesFinding {
 export type TherapyItemFinding = TherapyFinding | NaiveFinding | LinesFinding;
 
 const WASHOUT =
-  /\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+)?\d+|\bwithin\s+(?:one|two|three|four|five|six|\d+)\s+(?:days?|weeks?|months?|half)|\b\d+\s*(?:days?|weeks?|half[- ]lives)\s+(?:prior|before)\b|\bwash[- ]?out\b|\bhalf[- ]lives\b|\bless than \d+ (?:days?|weeks?)|\b(?:concurrent(?:ly)?|concomitant(?:ly)?|current(?:ly)? (?:receiving|taking|on|undergoing)|preparing|ongoing|during the study|while on study|at the time of)\b|\bresidual toxicit|\btoxicit(?:y|ies) (?:from|of|related)|\badverse (?:event|reaction)|\bimmune[- ]related\b|\birae\b|\bpneumonitis\b|\bdiscontinu\w* (?:due to|because of)|\bgrade [2-4]\b|\bstudy drug\b|\binvestigational (?:agent|drug|product)/;
+  /\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+)?\d+|\bwithin\s+(?:one|two|three|four|five|six|\d+)\s+(?:days?|weeks?|months?|half)|\b\d+\s*(?:days?|weeks?|half[- ]lives)\s+(?:prior|before)\b|\bwash[- ]?out\b|\bhalf[- ]lives\b|\bless than \d+ (?:days?|weeks?)|\bconcurrent(?:ly)?\b(?!\s+(?:with\s+)?(?:(?:thoracic|definitive|[a-z]+[- ]based)\s+)?(?:chemo|radi|platinum|cisplatin|carboplatin|c?crt\b))|\b(?:concomitant(?:ly)?|current(?:ly)? (?:receiving|taking|on|undergoing)|preparing|ongoing|during the study|while on study|at the time of)\b|\bin the (?:last |past |previous |preceding )?\d+ (?:days?|weeks?|months?|years?)\b|\b\d+ (?:days?|weeks?|months?) preceding\b|\bresidual toxicit|\btoxicit(?:y|ies) (?:from|of|related)|\badverse (?:event|reaction)|\bimmune[- ]related\b|\birae\b|\bpneumonitis\b|\bdiscontinu\w* (?:due to|because of)|\bgrade [2-4]\b|\bstudy drug\b|(?<!\b(?:or|and) (?:any )?(?:other )?)(?<!, (?:any )?(?:other )?)\binvestigational (?:agent|drug|product)/;
 const EXCLUSION_NOT_PRIOR =
   /\bhypersensitiv|\ballerg|\bintoleran(?:ce|t) to\b|\bcontraindicat|-induced\b|\brecovered\b|\bgonadotox|\btoxicit|\bexacerbat|\babsorption\b|\babsorb|\bswallow|\b(?:should be |be )?offered\b|\bcandidates? for\b|\bshould (?:be )?receiv|\bduring (?:treatment|therapy) with\b|\bcaution\b|\banticoagula|\bthird space\b|\bdrain/;
 const PERMITTED =
-  /\b(?:is|are|will be|may be|be)\s+(?:allowed|permitted|permissible|acceptable|eligible)\b|\bpermitted\b|\ballowed\b|\bacceptable\b|\bdo(?:es)? not count\b|\bnot (?:be )?considered\b|\bare eligible\b|\bmay have (?:received|had)\b|\bcan be (?:included|enrolled)\b/;
+  /\b(?:is|are|will be|may be|be)\s+(?:allowed|permitted|permissible|acceptable|eligible)\b|(?<!\bnot (?:be )?)\b(?:permitted|allowed|acceptable)\b|\bdo(?:es)? not count\b|\bnot (?:be )?considered\b|\bare eligible\b|\bmay have (?:received|had)\b|\bcan be (?:included|enrolled)\b/;
 const NUMBER: Record<string, number> = {
   one: 1,
   two: 2,
@@ -194,15 +226,19 @@ function numberOf(s: string | undefined): number | undefined {
   return s === undefined ? undefined : NUMBER[s];
 }
 
+const EXCEPTION_WORDS =
+  'except(?: for)?|other than|besides|excluding|with the exception of|apart from|aside from';
+
 /** Text with exception clauses removed ("… except osimertinib", "other than adjuvant …"). */
 function withoutExceptions(text: string): string {
   return text
+    .replace(new RegExp(`\\([^()]*\\b(?:${EXCEPTION_WORDS})\\b[^()]*\\)`, 'g'), ' ')
     .replace(
       /\b(?:except(?: for)?|other than|besides|excluding|with the exception of|apart from|aside from)\b[^.;]*/g,
       ' ',
     )
     .replace(
-      /\((?:[^()]*\b(?:combination|monotherapy|with or without|alone|either)\b[^()]*)\)/g,
+      /\((?:[^()]*\b(?:combination|combined|monotherapy|with or without|alone|either)\b[^()]*)\)/g,
       ' ',
     )
     .replace(/\b(?:either )?(?:as )?monotherapy or in combination with\b[^.;,)]*/g, ' ')
@@ -210,31 +246,68 @@ function withoutExceptions(text: string): string {
     .replace(/\bwith or without\b[^.;,)]*/g, ' ');
 }
 
+const ANY_SETTING =
+  /\bin any setting\b|\bany setting\b|\bincluding (?:in the )?(?:neo)?adjuvant|\b(?:neo)?adjuvant[^.;]{0,40}\b(?:or|and)\b[^.;]{0,20}\b(?:metastatic|advanced)/;
+const ADVANCED_SETTING =
+  /\bfor (?:the treatment of )?(?:locally[- ]advanced|advanced|metastatic|recurrent|stage iv|stage iii[bc]|unresectable)|\bin the (?:advanced|metastatic) setting|\bfor (?:advanced|metastatic|recurrent)[^.;]{0,30}(?:disease|nsclc|cancer)/;
+/** "Prior adjuvant chemotherapy is allowed", "(neoadjuvant and adjuvant therapy is allowed)". */
+const PERIOPERATIVE_ALLOWED =
+  /\b(?:neo-?)?adjuvant\b[^.;)]{0,80}\b(?:(?<!\bnot (?:be )?)(?:allowed|permitted|permissible|acceptable)|(?<!\bnot )eligible)\b/;
+
 function settingsOf(text: string): 'any' | 'advanced' {
-  if (
-    /\bin any setting\b|\bany setting\b|\bincluding (?:in the )?(?:neo)?adjuvant|\b(?:neo)?adjuvant[^.;]{0,40}\b(?:or|and)\b[^.;]{0,20}\b(?:metastatic|advanced)/.test(
-      text,
-    )
-  )
-    return 'any';
-  if (
-    /\bfor (?:the treatment of )?(?:locally[- ]advanced|advanced|metastatic|recurrent|stage iv|unresectable)|\bin the (?:advanced|metastatic) setting|\bfor (?:advanced|metastatic|recurrent)[^.;]{0,30}(?:disease|nsclc|cancer)/.test(
-      text,
-    )
-  )
-    return 'advanced';
+  if (ANY_SETTING.test(text)) return 'any';
+  if (ADVANCED_SETTING.test(text)) return 'advanced';
   return 'any';
+}
+
+/**
+ * The setting of a forbid read from `scope`, or from a permission of perioperative treatment
+ * anywhere in the item, when that permission is about the forbidden therapy ("No prior EGFR
+ * TKI. Adjuvant chemotherapy is allowed" still forbids an adjuvant EGFR TKI).
+ */
+function settingsFor(scope: string, item: string, anyOf: TherapyRef[]): 'any' | 'advanced' {
+  if (ANY_SETTING.test(scope)) return 'any';
+  if (ADVANCED_SETTING.test(scope)) return 'advanced';
+  // The permission's own words: its parenthesis, else its sentence.
+  const permission =
+    (item.match(/\([^()]*\)/g) ?? []).find((p) => PERIOPERATIVE_ALLOWED.test(p)) ??
+    sentences(item).find((sn) => PERIOPERATIVE_ALLOWED.test(sn));
+  if (permission === undefined) return 'any';
+  const permitted = therapyMentions(permission).map((m) => m.ref);
+  const forbidden = anyOf.flatMap((r) => (r.class ? [r.class] : classesOfDrug(r.drug ?? '')));
+  const about =
+    permitted.length === 0 ||
+    permitted.some((p) =>
+      (p.class ? [p.class] : classesOfDrug(p.drug ?? '')).some((c) => forbidden.includes(c)),
+    );
+  return about ? 'advanced' : 'any';
 }
 
 const NAIVE_RE =
   /\btreatment[- ]na[iï]ve\b|\btherapy[- ]na[iï]ve\b|\bsystemic(?: therapy| treatment)?[- ]na[iï]ve\b|\bpreviously untreated\b|\buntreated (?:for )?(?:locally advanced|advanced|metastatic|stage|recurrent|nsclc)|\bno (?:prior|previous) (?:systemic |anti-?cancer |anti-?tumou?r |first-line )*(?:therapy|treatment|regimen)s?\b|\bnot (?:have )?(?:previously )?received (?:any )?(?:prior |previous )?(?:systemic |anti-?cancer |anti-?tumou?r )*(?:therapy|treatment)\b|\bha(?:ve|s|d)(?:n't| not| never)(?: previously)? (?:accepted|received|had|been treated with) (?:any )?(?:prior |previous )?(?:systemic |anti-?cancer |anti-?tumou?r )*(?:therapy|treatment)|\bnever (?:been )?(?:received|treated with) (?:any )?systemic|\bwithout (?:any )?(?:prior|previous) (?:systemic )?(?:therapy|treatment)|\bna[iï]ve to (?:systemic|any)|\bfirst[- ]line (?:treatment|therapy|setting)\b(?! with\b)|\b1l\b|\bfrontline\b/;
 
+const OTHER_MALIGNANCY =
+  /\b(?:history of|previous|prior|other|another|second|concurrent|additional)\b[^.;]{0,30}\bmalignan|\b(?:other|another|second) (?:primary )?(?:cancers?|tumou?rs?|neoplasms?)\b/;
+
+const RADIOTHERAPY_WORD = /\b(?:radiotherapy|radiation therapy|radiation|irradiation)\b/;
+/** Sites, doses, intents and techniques: a radiotherapy exclusion about those is not about any radiotherapy. */
+const RADIOTHERAPY_QUALIFIED =
+  /\b(?:radiotherapy|radiation(?: therapy)?|irradiation) (?:to|of|at|on)\b|\bto (?:the |a |an |any |more than |>)|\bthora(?:c|x)|\bchest\b|\blung\b|\bbrain\b|\bcranial|\bcns\b|\bfields?\b|\bgy\b|\bbone|\blesions?\b|\bpalliative|\bstereotactic|\bsrs\b|\bsbrt\b|\bsabr\b|\bwhole\b|\bsites?\b|\bareas?\b|\bregions?\b|\bpelvi|\bmediastin|\bcurative|\bdefinitive|\bradical\b|\bablative|\bvolumes?\b|\bdoses?\b|\bpneumonitis|\bwithin\b|\blocal(?:ly)?\b|\bfocal\b|\bchemoradi|\bradiosurg|\bradiopharm|\bradionuclide|\bradioligand|\bexposure/;
+
+/** A radiotherapy named without site, dose, intent or technique ("Patients received radiotherapy"). */
+function plainRadiotherapy(text: string): boolean {
+  return RADIOTHERAPY_WORD.test(text) && !RADIOTHERAPY_QUALIFIED.test(text);
+}
+
 /** Words without which an item cannot state a prior-therapy rule (a cheap gate). */
 const THERAPY_GATE =
-  /prior|previous|receiv|treat|therap|regimen|\blines?\b|exposure|exposed|na[iï]ve|progress|fail|refractory|resistan|inhibitor|tki|chemo|first-line|1l\b|frontline/;
+  /prior|previous|receiv|treat|therap|regimen|\blines?\b|exposure|exposed|na[iï]ve|progress|fail|refractory|resistan|inhibitor|tki|chemo|first-line|1l\b|frontline|\bused\b/;
 
 export function therapyInItem(folded: string, section: Section): TherapyItemFinding[] {
   if (!THERAPY_GATE.test(folded)) return [];
+  // Treatments named in an item about other cancers are those cancers' treatments.
+  if (OTHER_MALIGNANCY.test(folded) && !/\bnsclc\b|\blung cancer\b|\bnon-small/.test(folded))
+    return [];
   const out: TherapyItemFinding[] = [];
   const text = folded.replace(/\([^()]*\)/g, (p) => (isPermission(p) ? ' ' : p));
   const lines = linesIn(text, section);
@@ -252,13 +325,17 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
   }
 
   if (section === 'inclusion') {
+    // "No previous EGFR-TKI. Prior adjuvant chemotherapy is allowed.": the permission is no rule.
+    const core = sentences(text)
+      .filter((sn) => !PERMITTED.test(sn))
+      .join('. ');
     const negated =
-      /\b(?:no|not|never|without|free of)\b[^.;]{0,30}\b(?:prior|previous(?:ly)?|received|receive|treated|exposure|exposed)\b|\bna[iï]ve to\b|[- ]na[iï]ve\b(?<!treatment[- ]na[iï]ve)(?<!therapy[- ]na[iï]ve)|\b[a-z]+(?:nib|mab|platin|taxel|trexed)\s+(?:treatment|therapy)[- ]na[iï]ve\b/.test(
-        text,
+      /\b(?:no|none|not|never|without|free of)\b[^.;]{0,30}\b(?:prior|previous(?:ly)?|received|receive|treated|exposure|exposed)\b|\bna[iï]ve to\b|[- ]na[iï]ve\b(?<!treatment[- ]na[iï]ve)(?<!therapy[- ]na[iï]ve)|\b[a-z]+(?:nib|mab|platin|taxel|trexed)\s+(?:treatment|therapy)[- ]na[iï]ve\b/.test(
+        core,
       );
     if (negated && !washout) {
-      const mentions = therapyMentions(withoutExceptions(text)).filter(
-        (m) => m.ref.drug || m.ref.class !== 'chemotherapy' || /\bchemotherapy\b/.test(text),
+      const mentions = therapyMentions(withoutExceptions(core)).filter(
+        (m) => m.ref.drug || m.ref.class !== 'chemotherapy' || /\bchemotherapy\b/.test(core),
       );
       const systemic =
         /\bsystemic\b|\banti-?cancer\b|\banti-?tumou?r\b|\bany (?:prior )?(?:therapy|treatment)\b/.test(
@@ -272,16 +349,23 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
           mentions.map((m) => m.ref),
           classesOfDrug,
         );
-        if (anyOf.length > 0) {
-          const first = Math.min(...mentions.map((m) => m.start));
-          out.push({
-            kind: 'prior_therapy',
-            effect: 'forbid',
-            anyOf,
-            settings: settingsOf(text.slice(first)),
-          });
-          // "Treatment-naive for advanced disease and osimertinib-naive": both rules.
-          if (/\btreatment[- ]na[iï]ve\b|\bpreviously untreated\b/.test(text.slice(0, first))) {
+        const first = Math.min(...mentions.map((m) => m.start));
+        const narrowed = narrowedByExceptions(
+          core,
+          anyOf,
+          settingsFor(core.slice(first), folded, anyOf),
+        );
+        if (narrowed.anyOf.length > 0) {
+          out.push({ kind: 'prior_therapy', effect: 'forbid', ...narrowed });
+          // "Treatment-naive for advanced disease and osimertinib-naive", "no prior ALK TKI,
+          // chemotherapy or other systemic therapy for advanced disease": both rules.
+          if (
+            /\btreatment[- ]na[iï]ve\b|\bpreviously untreated\b/.test(core.slice(0, first)) ||
+            (narrowed.settings === 'advanced' &&
+              /\b(?:or|and|nor)\s+(?:any\s+)?other\s+(?:systemic|anti-?cancer|anti-?tumou?r)\b/.test(
+                core,
+              ))
+          ) {
             out.push({
               kind: 'treatment_naive',
               effect: 'require',
@@ -365,57 +449,68 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
       });
       return out;
     }
-    if (washout || lines) return out;
-    // Required prior therapy: "progressed on …", "previously treated with …", "must have received …".
-    const requireRe =
-      /\bprogress(?:ed|ion|ive disease)?\b[^.;]{0,40}\b(?:on|after|following|during|while|despite|to)\b|\bfail(?:ed|ure)\b|\brefractory\b|\bresistan(?:t|ce)\b|\brelapsed? (?:on|after|following)\b|\b(?:previously|prior|previous) (?:been )?treated with\b|\bprior (?:treatment|therapy) (?:with|including)\b|\bmust have (?:been )?(?:received|had|treated)\b|\bhave (?:received|had) (?:at least|prior|previous)\b|\b(?:has|have) received\b|\breceived (?:at least )?(?:one|1|prior|previous)\b|\bprevious(?:ly)? (?:treatment|therapy) with\b|\bprior\b[^.;]{0,60}\b(?:therapy|treatment|tki|inhibitor|chemotherapy)\b|\bpreviously received\b|\bafter (?:treatment with|receiving)\b|\bpost[- ](?:ici|immunotherapy|tki)/;
-    if (!requireRe.test(text) || PERMITTED.test(text)) return out;
-    if (mentions.length === 0) {
+    if (washout) return out;
+    const reqText = withoutExceptions(core);
+    const reqMentions = therapyMentions(reqText).filter((m) => !isStudyDrugContext(reqText, m));
+    if (lines) {
+      // "At least one prior line of platinum-based chemotherapy", "… including platinum and a
+      // checkpoint inhibitor": the therapies a line must have held are requirements too.
+      const lead = reqMentions.findIndex((m) =>
+        LINE_CONTENT_LEAD.test(reqText.slice(Math.max(0, m.start - 70), m.start)),
+      );
+      if (lead < 0 || /\bnot (?:be )?(?:allowed|permitted)\b|\bprohibited\b/.test(core)) return out;
+      const leadMention = reqMentions[lead] as Mention;
+      const leadIn =
+        LINE_CONTENT_LEAD.exec(
+          reqText.slice(Math.max(0, leadMention.start - 70), leadMention.start),
+        )?.[0] ?? '';
+      const requires = requiredGroups(reqText, reqMentions.slice(lead), text);
+      if (requires.length === 0) return out;
+      // One line "of X" is X itself; a count of several lines stays a count.
+      if (
+        lines.min === 1 &&
+        lines.max === undefined &&
+        /^(?:lines?|regimens?|cycles?)\b/.test(leadIn)
+      ) {
+        out.splice(out.indexOf(lines), 1);
+      }
+      out.push(...requires);
+      return out;
+    }
+    // "… is not allowed" under inclusion prohibits; its scope (often an order of treatments)
+    // is not a requirement, so it is left to discuss.
+    if (/\bnot (?:be )?(?:allowed|permitted|acceptable)\b|\bprohibited\b/.test(core)) return out;
+    if (!REQUIRE_RE.test(core)) return out;
+    if (reqMentions.length === 0 && !CHEMORADIATION.test(core)) {
       // "Progressed following prior treatment", "at least one prior systemic therapy".
       if (
         /\b(?:progress|fail|relapse|refractory)[^.;]{0,60}\b(?:prior|previous|standard|systemic)\b[^.;]{0,30}\b(?:treatment|therapy|regimen)|\bpreviously treated\b|\bprior systemic (?:therapy|treatment)/.test(
-          text,
+          core,
         )
       ) {
         out.push({ kind: 'prior_lines', effect: 'require', min: 1 });
       }
       return out;
     }
-    const cleaned = withoutExceptions(text);
-    let from = 0;
-    for (const group of andGroups(cleaned, mentions)) {
-      const anyOf = dedupe(
-        group.map((m) => m.ref),
-        classesOfDrug,
-      );
-      const to = Math.max(...group.map((m) => m.end));
-      const span = cleaned.slice(from, to);
-      from = to;
-      if (anyOf.length === 0) continue;
-      const progressed =
-        /\bprogress|\bfail|\brefractory\b|\bresistan|\brelapse/.test(span) &&
-        !/\bor (?:were |was |be )?intoleran|\bintoleran\w* or\b|\bor (?:had |have )?(?:unacceptable )?toxicit/.test(
-          span,
-        ) &&
-        !/\b(?:no|without|not|absence of)\b[^.;]{0,25}\bprogress/.test(span);
-      out.push({
-        kind: 'prior_therapy',
-        effect: 'require',
-        anyOf,
-        settings: settingsOf(text),
-        ...(progressed ? { progressed: true } : {}),
-      });
-    }
+    out.push(...requiredGroups(reqText, reqMentions, text));
     return out;
   }
 
   // Exclusion section.
   if (washout || EXCLUSION_NOT_PRIOR.test(text) || lines) return out;
-  const clauses = text.split(/(?<=[.;])\s+/);
+  const clauses = text.split(/(?<=[.;])(?<!\b(?:e\.g|i\.e|etc|vs|incl|approx)\.)\s+/);
   for (const clause of clauses) {
     if (PERMITTED.test(clause)) continue;
+    // "KRAS G12C and previously untreated with sotorasib": a lack of treatment excludes, so
+    // the therapy is (conditionally) required, not forbidden: left to discuss.
+    if (
+      /\buntreated with\b|\bnot (?:been )?(?:previously )?(?:treated|received)\b|\bna[iï]ve\b|\bwithout (?:any )?(?:prior|previous)\b|\bha(?:ve|s|d) not\b|\bnever\b/.test(
+        clause,
+      )
+    )
+      continue;
     const priorWords =
-      /\bprior\b|\bprevious(?:ly)?\b|\breceived\b|\btreated with\b|\btreatment with\b|\bexposure to\b|\bexposed to\b|\bhistory of\b|\bhad (?:received|been)\b|\bin any setting\b|\bpretreated\b|\bpre-treated\b|\buse of\b/;
+      /\bprior\b|\bprevious(?:ly)?\b|\breceived\b|\btreated with\b|\btreatment with\b|\bexposure to\b|\bexposed to\b|\bhistory of\b|\bhad (?:received|been)\b|\bin any setting\b|\bpretreated\b|\bpre-treated\b|\buse of\b|\b(?:have |has |had )?used\b/;
     if (
       /\b(?:prior|previous) (?:systemic |anti-?cancer |anti-?tumou?r )*(?:therapy|treatment|regimen)s?\b[^.;]{0,80}\bfor (?:the treatment of )?(?:locally[- ]advanced|advanced|metastatic|recurrent|stage iv)|\b(?:received|had) (?:any )?(?:prior )?systemic (?:anti-?cancer |anti-?tumou?r )?(?:therapy|treatment)[^.;]{0,60}\bfor (?:locally[- ]advanced|advanced|metastatic|recurrent)/.test(
         clause,
@@ -443,22 +538,139 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
           cleaned.slice(Math.max(0, m.start - 45), m.start),
         ),
     );
-    if (mentions.length === 0) continue;
+    const radiotherapy = plainRadiotherapy(cleaned);
+    if (mentions.length === 0 && !(radiotherapy && priorWords.test(clause))) continue;
     if (
       !priorWords.test(clause) &&
       !/^[^a-z]*(?:[a-z-]+ ){0,4}(?:inhibitors?|tkis?|therapy|treatment)/.test(clause)
     )
       continue;
-    // Radiotherapy and surgery exclusions are nearly always washouts or sites: not decided here.
+    // Radiotherapy exclusions are mostly washouts, sites or doses; only a plain one is read.
     const anyOf = dedupe(
       mentions.map((m) => m.ref),
       classesOfDrug,
     );
+    if (radiotherapy) anyOf.push({ class: 'radiotherapy' });
     if (anyOf.length === 0) continue;
-    out.push({ kind: 'prior_therapy', effect: 'forbid', anyOf, settings: settingsOf(clause) });
+    const narrowed = narrowedByExceptions(clause, anyOf, settingsFor(clause, folded, anyOf));
+    if (narrowed.anyOf.length === 0) continue;
+    out.push({ kind: 'prior_therapy', effect: 'forbid', ...narrowed });
   }
   return out;
 }
+
+// Required prior therapy: "progressed on …", "previously treated with …", "must have received …".
+const REQUIRE_RE =
+  /\bprogress(?:ed|ion|ive disease)?\b[^.;]{0,40}\b(?:on|after|following|during|while|despite|to)\b|\bfail(?:ed|ure)\b|\brefractory\b|\bresistan(?:t|ce)\b|\brelapsed? (?:on|after|following)\b|\b(?:previously|prior|previous) (?:been )?treated with\b|\bprior (?:treatment|therapy) (?:with|including)\b|\bmust have (?:been )?(?:received|had|treated)\b|\bhave (?:received|had) (?:at least|prior|previous)\b|\b(?:has|have) received\b|\breceived (?:at least )?(?:one|1|prior|previous)\b|\bprevious(?:ly)? (?:treatment|therapy) with\b|\bprior\b[^.;]{0,60}\b(?:therapy|treatment|tki|inhibitor|chemotherapy)\b|\bpreviously received\b|\bafter (?:treatment with|receiving)\b|\bpost[- ](?:ici|immunotherapy|tki)|\bprior receipt of\b|\b(?:have |has )?(?:previously )?(?:undergone|underwent)\b|\bcompleted\b[^.;]{0,60}\b(?:chemo|radi|platinum|cycles?|courses?)/;
+
+/** What a counted line held: "line of …", "regimen with …", "… including …". */
+const LINE_CONTENT_LEAD =
+  /(?:\b(?:lines?|regimens?|cycles?)\s+(?:of|with|containing)\s+(?:(?:a|an|prior|previous|standard|systemic|first-line|second-line)\s+)*|\b(?:including|which (?:must )?(?:include|included)|must include|containing|consisting of)\s+(?:(?:a|an|both|at least one|prior|one)\s+)*)$/;
+
+/** Chemotherapy given with radiotherapy: a requirement of radiotherapy as well. */
+const CHEMORADIATION =
+  /\bchemo-?radi(?:ation|otherapy)\b|\bradiochemotherapy\b|\bc?crt\b|\bconcurrent(?:ly)?\s+(?:with\s+)?(?:thoracic\s+)?radi|\bchemotherapy\b[^.;]{0,40}\b(?:with|prior to|followed by)\s+(?:thoracic\s+)?radi/;
+
+/**
+ * An alternative no class names ("chemotherapy, targeted therapy or immunotherapy"): a patient
+ * who had only that one meets the requirement, so the requirement cannot be read safely.
+ */
+const UNNAMED_ALTERNATIVE =
+  /\b(?:targeted|biologic(?:al)?|hormonal|investigational|cellular|cell) (?:therap|agent|drug|treatment)|\bother (?:systemic |anti-?cancer |anti-?tumou?r |standard )?(?:therap|treatment|agent|drug|regimen)|\bbiotherapy\b/;
+
+/** The requirements that required-therapy mentions make, one per "and"-joined group. */
+function requiredGroups(cleaned: string, allMentions: Mention[], item: string): TherapyFinding[] {
+  // In NSCLC a required "prior checkpoint inhibitor" is an anti-PD-(L)1: the family's
+  // anti-CTLA-4 is only added where it widens an exclusion.
+  const mentions = allMentions.filter((m) => !m.family);
+  const out: TherapyFinding[] = [];
+  // Words of an earlier sentence ("Patient who failed conventional treatment.") do not qualify
+  // the therapies of this one.
+  const firstStart = mentions[0]?.start ?? 0;
+  let from = Math.max(
+    0,
+    ...[...cleaned.slice(0, firstStart).matchAll(/[.;]\s/g)].map((m) => (m.index ?? 0) + 1),
+  );
+  let previousProgressed = false;
+  for (const group of andGroups(cleaned, mentions)) {
+    const anyOf = dedupe(
+      group.map((m) => m.ref),
+      classesOfDrug,
+    );
+    const first = Math.min(...group.map((m) => m.start));
+    const to = Math.max(...group.map((m) => m.end));
+    const span = cleaned.slice(from, to);
+    const lead = cleaned.slice(from, first);
+    from = to;
+    if (anyOf.length === 0) continue;
+    const list = cleaned.slice(first, to + 40).split(/[.;]/)[0] ?? '';
+    const unnamed = UNNAMED_ALTERNATIVE.exec(list);
+    if (
+      unnamed &&
+      !group.some((m) => m.start - first <= unnamed.index && m.end - first >= unnamed.index)
+    )
+      continue;
+    const ownProgress =
+      /\bprogress|\bfail|\brefractory\b|\bresistan|\brelapse/.test(span) &&
+      !/\bor (?:were |was |be )?intoleran|\bintoleran\w* or\b|\bor (?:had |have )?(?:unacceptable )?toxicit/.test(
+        span,
+      ) &&
+      !/\b(?:no|without|not|absence of)\b[^.;]{0,25}\bprogress/.test(span);
+    // "Progressed on A and B": B shares the verb when nothing but "and" stands between them.
+    const progressed: boolean =
+      ownProgress ||
+      (previousProgressed &&
+        /^(?:\s*(?:antibod(?:y|ies)|inhibitors?|therapy|treatment|agents?|drugs?|tkis?|regimens?))?[\s,]*and (?:an? |the )?$/.test(
+          lead,
+        ));
+    previousProgressed = progressed;
+    // "Received an EGFR TKI and progressed during EGFR-TKI treatment": one requirement.
+    const same = out.find(
+      (f) =>
+        f.anyOf.length === anyOf.length &&
+        f.anyOf.every((r, i) => r.drug === anyOf[i]?.drug && r.class === anyOf[i]?.class),
+    );
+    if (same) {
+      if (progressed) same.progressed = true;
+      continue;
+    }
+    out.push({
+      kind: 'prior_therapy',
+      effect: 'require',
+      anyOf,
+      settings: settingsOf(item),
+      ...(progressed ? { progressed: true } : {}),
+    });
+  }
+  if (
+    CHEMORADIATION.test(cleaned) &&
+    !/\b(?:no|not|without)\b[^.;]{0,20}\bchemo-?radi/.test(cleaned)
+  ) {
+    if (
+      !out.some(
+        (f) =>
+          f.anyOf.some((r) => r.class && classIsChemo(r.class)) ||
+          f.anyOf.some((r) => r.drug && classesOfDrug(r.drug).includes('chemotherapy')),
+      )
+    )
+      out.push({
+        kind: 'prior_therapy',
+        effect: 'require',
+        anyOf: [{ class: 'chemotherapy' }],
+        settings: 'any',
+      });
+    out.push({
+      kind: 'prior_therapy',
+      effect: 'require',
+      anyOf: [{ class: 'radiotherapy' }],
+      settings: 'any',
+    });
+  }
+  return out;
+}
+
+const classIsChemo = (c: TherapyClass): boolean =>
+  c === 'chemotherapy' || (SPECIFIC_OVER[c] ?? []).includes('chemotherapy');
 
 /** "before the first dose of furmonertinib", "to receive poziotinib": the study's own drug. */
 function isStudyDrugContext(text: string, m: Mention): boolean {
@@ -473,6 +685,36 @@ function classesOfDrug(drug: string): TherapyClass[] {
   return entry ? entry.classes : [];
 }
 
+/**
+ * What an exception leaves of a forbid. A setting excepted ("except durvalumab consolidation",
+ * "other than adjuvant chemotherapy") leaves only treatment for advanced disease forbidden; a
+ * drug of a forbidden class excepted ("EGFR TKI other than gefitinib") leaves the class
+ * unsafe to forbid, so it is dropped (the item stays to discuss).
+ */
+function narrowedByExceptions(
+  text: string,
+  anyOf: TherapyRef[],
+  settings: 'any' | 'advanced',
+): { anyOf: TherapyRef[]; settings: 'any' | 'advanced' } {
+  const spans = [...text.matchAll(new RegExp(`\\b(?:${EXCEPTION_WORDS})\\b[^.;)]*`, 'g'))].map(
+    (m) => m[0],
+  );
+  if (spans.length === 0) return { anyOf, settings };
+  if (spans.some((sp) => PERIOPERATIVE_WORDS.test(sp))) return { anyOf, settings: 'advanced' };
+  const excepted = spans.flatMap((sp) => therapyMentions(sp).map((m) => m.ref));
+  const covers = (r: TherapyRef, e: TherapyRef): boolean =>
+    r.drug !== undefined
+      ? e.drug === r.drug
+      : r.class !== undefined &&
+        (e.class === r.class ||
+          (e.drug !== undefined && classesOfDrug(e.drug).includes(r.class)) ||
+          (e.class !== undefined && (SPECIFIC_OVER[e.class] ?? []).includes(r.class)));
+  return { anyOf: anyOf.filter((r) => !excepted.some((e) => covers(r, e))), settings };
+}
+
+const PERIOPERATIVE_WORDS =
+  /\b(?:neo-?)?adjuvant\b|\bneo\/adjuvant\b|\bperioperative\b|\bconsolidat|\bmaintenance\b|\bcurative\b|\bchemoradi|\bearly[- ]stage\b/;
+
 /** Mentions joined by "and" (not "and/or") are separate requirements; others are alternatives. */
 function andGroups(text: string, mentions: Mention[]): Mention[][] {
   const groups: Mention[][] = [];
@@ -481,12 +723,16 @@ function andGroups(text: string, mentions: Mention[]): Mention[][] {
     const m = mentions[i] as Mention;
     const prev = mentions[i - 1];
     if (prev) {
-      const between = text.slice(prev.end, m.start);
+      // A parenthesised aside between two mentions ("(combined or sequential), and …") is
+      // not their connector.
+      const between = text.slice(prev.end, m.start).replace(/\([^()]*\)/g, ' ');
       const connector =
         /\band\/or\b|\bor\b|\band\b|\bfollowed by\b|\bas well as\b|\bplus\b|\(|e\.g|such as|including|,/.exec(
           between,
         )?.[0] ?? '';
-      const isAnd = /^(?:and|followed by|as well as|plus)$/.test(connector);
+      const isAnd =
+        /^(?:and|followed by|as well as|plus)$/.test(connector) ||
+        (connector === ',' && /^\s*,\s*(?:and|as well as)\b/.test(between));
       if (isAnd && !/\bcombination\b|\bwith\b/.test(between)) {
         groups.push(current);
         current = [];

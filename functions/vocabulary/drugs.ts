@@ -184,6 +184,19 @@ export const DRUGS: readonly DrugEntry[] = [
   d('nintedanib', ['anti_vegf'], ['vargatef', 'ofev', 'bibf 1120']),
   d('anlotinib', ['anti_vegf'], ['al3818']),
   d('endostar', ['anti_vegf'], ['rh-endostatin', 'endostatin']),
+  // Multi-kinase inhibitors whose one certain class is anti-angiogenic (VEGFR).
+  d('apatinib', ['anti_vegf'], ['rivoceranib', 'ytn-6860']),
+  d('lenvatinib', ['anti_vegf'], ['lenvima', 'e7080']),
+  d('cabozantinib', ['anti_vegf'], ['cabometyx', 'cometriq', 'xl184']),
+  d('fruquintinib', ['anti_vegf'], ['fruzaqla', 'hmpl-013']),
+  d('famitinib', ['anti_vegf'], ['shr1020']),
+  d('sunitinib', ['anti_vegf'], ['sutent']),
+  d('sorafenib', ['anti_vegf'], ['nexavar']),
+  d('regorafenib', ['anti_vegf'], ['stivarga']),
+  d('vandetanib', ['anti_vegf'], ['zactima', 'caprelsa', 'zd6474']),
+  // HER2 TKIs outside NSCLC standard care, named in prior-therapy exclusions.
+  d('lapatinib', ['her2_directed'], ['tykerb', 'tyverb']),
+  d('neratinib', ['her2_directed'], ['nerlynx']),
 ];
 
 /** Case, punctuation and space-insensitive key: "AMG-510" → "amg510". */
@@ -246,12 +259,12 @@ export const THERAPY_CLASS_PHRASES: readonly { pattern: RegExp; class: TherapyCl
   },
   {
     pattern:
-      /\b(?:kras[- ]?)?g12c[- ](?:inhibitors?|targeted|directed)|\bkras g12c[- ]?(?:specific )?inhibitors?|\btreatment targeting kras g12c\b|\btargeting (?:the )?kras g12c/,
+      /\b(?:kras[- ]?)?g12c[- ](?:inhibitors?|targeted|directed)|\bkras g12c[- ]?(?:specific )?inhibitors?|\btreatment targeting kras g12c\b|\btargeting (?:the )?kras g12c|\banti[- ]?kras\b|\bkras[- ](?:inhibitors?|targeted|directed)\b/,
     class: 'kras_g12c_inhibitor',
   },
   {
     pattern:
-      /\b(?:c-?)?met[- ]?(?:tkis?|tyrosine[- ]kinase inhibitors?|inhibitors?|targeted therap(?:y|ies))\b/,
+      /\b(?:c-?)?met[- ]?(?:tkis?|tyrosine[- ]kinase inhibitors?|inhibitors?|targeted therap(?:y|ies))\b|\btargeting (?:the )?(?:hgf ?(?:\/|and\/or|and|or) ?)?(?:c-?)?met\b/,
     class: 'met_inhibitor',
   },
   {
@@ -276,12 +289,12 @@ export const THERAPY_CLASS_PHRASES: readonly { pattern: RegExp; class: TherapyCl
   },
   {
     pattern:
-      /\banti[- ]?(?:pd[- ]?\(?l?\)?[- ]?1|programmed (?:cell )?death[- ](?:ligand[- ])?1)|\bpd[- ]?\(?l?\)?[- ]?1(?:\s*\/\s*(?:pd[- ]?)?l[- ]?1)?(?: or pd[- ]?l1)?[- ]?(?:\(.*?\)[- ]?)?(?:inhibitors?|blockers?|blockade|antibod(?:y|ies)|targeted|directed|axis|pathway|checkpoint)|\bimmune[- ]checkpoint[- ](?:inhibitors?|blockers?|blockade|therapy)|\bcheckpoint inhibitors?\b|\bicis?\b|\bimmunotherapy\b|\bimmuno-oncology\b/,
+      /\banti[- ]?(?:pd[- ]?\(?l?\)?[- ]?1|programmed (?:cell )?death[- ](?:ligand[- ])?1)|\bpd[- ]?\(?l?\)?[- ]?1(?:\s*\/\s*(?:pd[- ]?)?l[- ]?1)?(?: or pd[- ]?l1)?[- ]?(?:\(.*?\)[- ]?)?(?:inhibitors?|blockers?|blockade|antibod(?:y|ies)|targeted|directed|axis|pathway|checkpoint)|\bimmune[- ]checkpoint[- ](?:inhibitors?|blockers?|blockade|therapy)|\bcheckpoint inhibitors?\b|\bicis?\b|\bimmunotherapy\b|\bimmuno-oncology\b|\bt[- ]cell co-?(?:regulatory|stimulat\w*|inhibitory)\b|\bcheckpoint pathways?\b/,
     class: 'anti_pd1_pdl1',
   },
   {
     pattern:
-      /\banti[- ]?ctla[- ]?4|\bctla[- ]?4[- ](?:inhibitors?|antibod(?:y|ies)|blockade|targeted|directed)/,
+      /\banti[- ]?ctla[- ]?4|\bctla[- ]?4[- ](?:inhibitors?|antibod(?:y|ies)|blockade|targeted|directed)|\b(?:anti[- ])?cytotoxic t[- ]?lymphocyte[- ]associated (?:protein|antigen)[- ]?4\b/,
     class: 'anti_ctla4',
   },
   {
@@ -292,7 +305,7 @@ export const THERAPY_CLASS_PHRASES: readonly { pattern: RegExp; class: TherapyCl
   { pattern: /\btaxanes?\b|\btaxane[- ]based/, class: 'taxane' },
   {
     pattern:
-      /\banti[- ]?(?:vegf|angiogenic)|\bvegf[- ]?(?:r[- ]?)?(?:inhibitors?|targeted|tkis?)|\bantiangiogenic\b/,
+      /\banti[- ]?(?:vegf|angiogenic)|\bvegf[- ]?(?:r[- ]?)?(?:inhibitors?|targeted|tkis?)|\bvegf receptor (?:inhibitors?|tkis?|antibod(?:y|ies))|\bantiangiogenic\b/,
     class: 'anti_vegf',
   },
   {

@@ -26,6 +26,10 @@ describe('lookupDrug', () => {
     ['nab-paclitaxel', 'nab-paclitaxel'],
     ['Abraxane', 'nab-paclitaxel'],
     ['Alimta', 'pemetrexed'],
+    ['Lenvima', 'lenvatinib'],
+    ['rivoceranib', 'apatinib'],
+    ['XL184', 'cabozantinib'],
+    ['Zactima', 'vandetanib'],
   ])('%s → %s', (name, drug) => {
     expect(lookupDrug(name)?.drug).toBe(drug);
   });
@@ -80,6 +84,11 @@ describe('lookupTherapyClass', () => {
     ['taxane', 'taxane'],
     ['cytotoxic chemotherapy', 'chemotherapy'],
     ['thoracic radiotherapy', 'radiotherapy'],
+    ['cytotoxic T-lymphocyte-associated protein 4 antibody', 'anti_ctla4'],
+    ['agents aimed at T-cell co-stimulation', 'anti_pd1_pdl1'],
+    ['an anti-KRAS agent', 'kras_g12c_inhibitor'],
+    ['drugs targeting the HGF/MET pathway', 'met_inhibitor'],
+    ['VEGF receptor inhibitors', 'anti_vegf'],
   ])('%s → %s', (phrase, cls) => {
     expect(lookupTherapyClass(phrase)).toBe(cls);
   });
