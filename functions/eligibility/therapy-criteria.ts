@@ -296,8 +296,36 @@ const RADIOTHERAPY_QUALIFIED =
 
 /** A radiotherapy named without site, dose, intent or technique ("Patients received radiotherapy"). */
 function plainRadiotherapy(text: string): boolean {
-  return RADIOTHERAPY_WORD.test(text) && !RADIOTHERAPY_QUALIFIED.test(text);
+  if (!RADIOTHERAPY_WORD.test(text) || RADIOTHERAPY_QUALIFIED.test(text)) return false;
+  // "abdominal radiation", "whole-brain radiotherapy": a site or kind written before it.
+  return ![
+    ...text.matchAll(/\b([a-z]+)[- ](?:therapeutic )?(?:radiotherapy|radiation|irradiation)\b/g),
+  ].some((m) => !RADIOTHERAPY_LEAD_OK.has(m[1] ?? ''));
 }
+
+const RADIOTHERAPY_LEAD_OK = new Set([
+  'prior',
+  'previous',
+  'any',
+  'or',
+  'and',
+  'with',
+  'of',
+  'received',
+  'receiving',
+  'undergone',
+  'had',
+  'the',
+  'a',
+  'adjuvant',
+  'neoadjuvant',
+  'postoperative',
+  'preoperative',
+  'history',
+  'including',
+  'chemotherapy',
+  'chemo',
+]);
 
 /** Words without which an item cannot state a prior-therapy rule (a cheap gate). */
 const THERAPY_GATE =
@@ -327,6 +355,7 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
   if (section === 'inclusion') {
     // "No previous EGFR-TKI. Prior adjuvant chemotherapy is allowed.": the permission is no rule.
     const core = sentences(text)
+      .flatMap((sn) => sn.split(/,?\s+\b(?=but\b|however\b|whereas\b)/))
       .filter((sn) => !PERMITTED.test(sn))
       .join('. ');
     const negated =
@@ -377,9 +406,9 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
       }
     }
     const explicitNaive =
-      !/steroid/.test(text) &&
+      !/steroid/.test(core) &&
       /\btreatment[- ]na[iï]ve\b|\bpreviously untreated\b|\b(?:no|not|never|without)\b[^.;]{0,30}\b(?:systemic|anti-?cancer|anti-?tumou?r)\b[^.;]{0,25}\b(?:therap|treatment|regimen|chemotherapy)|\bha(?:ve|s)(?:n't| not) (?:accepted|received|had) any\b/.test(
-        text,
+        core,
       );
     // "TKI treatment-naive": naive to a kind of drug, not to all treatment.
     const kindNaive =
@@ -403,12 +432,12 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
     }
     // "Treatment-naive patients are eligible only if they refused standard treatment": a condition.
     if (/\beligible only if\b|\bonly (?:be )?eligible if\b|\bonly if they\b/.test(text)) return out;
-    const firstLineOnly = /\bfirst[- ]line\b|\b1l\b|\bfrontline\b/.test(text) && !explicitNaive;
+    const firstLineOnly = /\bfirst[- ]line\b|\b1l\b|\bfrontline\b/.test(core) && !explicitNaive;
     const naive =
       explicitNaive ||
-      (NAIVE_RE.test(text) && !(firstLineOnly && therapyMentions(text).length > 0));
-    const mentions = therapyMentions(withoutExceptions(text)).filter(
-      (m) => !isStudyDrugContext(text, m),
+      (NAIVE_RE.test(core) && !(firstLineOnly && therapyMentions(core).length > 0));
+    const mentions = therapyMentions(withoutExceptions(core)).filter(
+      (m) => !isStudyDrugContext(core, m),
     );
     if (naive && !lines) {
       // "no prior chemotherapy" names a class: that is a forbid of the class, not naivety.
@@ -480,7 +509,7 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
     // "… is not allowed" under inclusion prohibits; its scope (often an order of treatments)
     // is not a requirement, so it is left to discuss.
     if (/\bnot (?:be )?(?:allowed|permitted|acceptable)\b|\bprohibited\b/.test(core)) return out;
-    if (!REQUIRE_RE.test(core)) return out;
+    if (!REQUIRE_RE.test(core) || PLAN.test(core)) return out;
     if (reqMentions.length === 0 && !CHEMORADIATION.test(core)) {
       // "Progressed following prior treatment", "at least one prior systemic therapy".
       if (
@@ -504,7 +533,7 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
     // "KRAS G12C and previously untreated with sotorasib": a lack of treatment excludes, so
     // the therapy is (conditionally) required, not forbidden: left to discuss.
     if (
-      /\buntreated with\b|\bnot (?:been )?(?:previously )?(?:treated|received)\b|\bna[iï]ve\b|\bwithout (?:any )?(?:prior|previous)\b|\bha(?:ve|s|d) not\b|\bnever\b/.test(
+      /\buntreated with\b|\bnot (?:been )?(?:previously )?(?:treated|received)\b|\bna[iï]ve\b|\bwithout (?:any )?(?:prior|previous)\b|\bha(?:ve|s|d) not\b|\bnever\b|\b(?:had|have|has) no (?:prior|previous)\b/.test(
         clause,
       )
     )
@@ -562,6 +591,10 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
 // Required prior therapy: "progressed on …", "previously treated with …", "must have received …".
 const REQUIRE_RE =
   /\bprogress(?:ed|ion|ive disease)?\b[^.;]{0,40}\b(?:on|after|following|during|while|despite|to)\b|\bfail(?:ed|ure)\b|\brefractory\b|\bresistan(?:t|ce)\b|\brelapsed? (?:on|after|following)\b|\b(?:previously|prior|previous) (?:been )?treated with\b|\bprior (?:treatment|therapy) (?:with|including)\b|\bmust have (?:been )?(?:received|had|treated)\b|\bhave (?:received|had) (?:at least|prior|previous)\b|\b(?:has|have) received\b|\breceived (?:at least )?(?:one|1|prior|previous)\b|\bprevious(?:ly)? (?:treatment|therapy) with\b|\bprior\b[^.;]{0,60}\b(?:therapy|treatment|tki|inhibitor|chemotherapy)\b|\bpreviously received\b|\bafter (?:treatment with|receiving)\b|\bpost[- ](?:ici|immunotherapy|tki)|\bprior receipt of\b|\b(?:have |has )?(?:previously )?(?:undergone|underwent)\b|\bcompleted\b[^.;]{0,60}\b(?:chemo|radi|platinum|cycles?|courses?)/;
+
+/** A plan for the study's own treatment, not a history ("… will be included in patients who …"). */
+const PLAN =
+  /\bwill be (?:included|given|delivered|treated|administered|irradiated|randomi[sz]ed|assigned|offered)\b/;
 
 /** What a counted line held: "line of …", "regimen with …", "… including …". */
 const LINE_CONTENT_LEAD =
@@ -702,6 +735,7 @@ function narrowedByExceptions(
   if (spans.length === 0) return { anyOf, settings };
   if (spans.some((sp) => PERIOPERATIVE_WORDS.test(sp))) return { anyOf, settings: 'advanced' };
   const excepted = spans.flatMap((sp) => therapyMentions(sp).map((m) => m.ref));
+  if (spans.some((sp) => RADIOTHERAPY_WORD.test(sp))) excepted.push({ class: 'radiotherapy' });
   const covers = (r: TherapyRef, e: TherapyRef): boolean =>
     r.drug !== undefined
       ? e.drug === r.drug

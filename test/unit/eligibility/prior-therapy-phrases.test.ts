@@ -178,6 +178,14 @@ describe('radiotherapy', () => {
   it('leaves a radiotherapy with a site, or without prior words, to discuss', () => {
     expect(therapies(exc('Previous radiotherapy to the chest.'))).toEqual([]);
     expect(therapies(exc('Lesions treatable by radiotherapy.'))).toEqual([]);
+    expect(therapies(exc('Earlier spinal radiation received.'))).toEqual([]);
+  });
+
+  it('does not forbid a radiotherapy the exception allows, nor read "had no prior" as a forbid', () => {
+    expect(
+      therapies(exc('Previous radiotherapy, with the exception of irradiation of bone lesions.')),
+    ).toEqual([]);
+    expect(therapies(exc('Participants must have had no prior chemotherapy.'))).toEqual([]);
   });
 });
 
@@ -202,6 +210,14 @@ describe('negated inclusions', () => {
     );
     expect(therapies(f)[0]).toMatchObject({ effect: 'forbid', settings: 'advanced' });
     expect(ofKind(f, 'treatment_naive')).toHaveLength(1);
+  });
+
+  it('keeps the prohibition after "but" when the first half is a permission', () => {
+    expect(
+      therapies(
+        inc('Participants may have received chemotherapy but no previous anti-PD-L1 antibody.'),
+      ),
+    ).toEqual([{ effect: 'forbid', anyOf: [{ class: 'anti_pd1_pdl1' }], settings: 'any' }]);
   });
 
   it('does not require what an inclusion item says is not allowed', () => {
@@ -269,6 +285,14 @@ describe('required therapies', () => {
     expect(
       therapies(inc('Failed standard treatment. Previous therapies must include cisplatin.')),
     ).toEqual([{ effect: 'require', anyOf: [{ drug: 'cisplatin' }], settings: 'any' }]);
+  });
+
+  it('does not read the plan for the study treatment as a history', () => {
+    expect(
+      therapies(
+        inc('A boost will be given to patients who have undergone induction chemotherapy.'),
+      ),
+    ).toEqual([]);
   });
 
   it('merges a therapy named twice into one requirement', () => {
