@@ -405,11 +405,19 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
         }
       }
     }
-    const explicitNaive =
-      !/steroid/.test(core) &&
-      /\btreatment[- ]na[iï]ve\b|\bpreviously untreated\b|\b(?:no|not|never|without)\b[^.;]{0,30}\b(?:systemic|anti-?cancer|anti-?tumou?r)\b[^.;]{0,25}\b(?:therap|treatment|regimen|chemotherapy)|\bha(?:ve|s)(?:n't| not) (?:accepted|received|had) any\b/.test(
+    // "Receiving first-line immunotherapy", "eligible for first-line osimertinib": about to
+    // start the first line, so untreated for advanced disease.
+    const startingFirstLine =
+      /\b(?:receiv(?:e|ing)|candidates? for|eligible (?:for|to receive)|scheduled (?:for|to receive)|planned (?:for|to receive)|starting|initiating|to start)\s+(?:an?\s+|the\s+|standard\s+)?(?:first|1st)[- ]line\b/.test(
         core,
-      );
+      ) &&
+      !/\bprogress|\bfail|\brefractory\b|\brelapse|\bafter\b|\bfollowing\b|\bresistan/.test(core);
+    const explicitNaive =
+      startingFirstLine ||
+      (!/steroid/.test(core) &&
+        /\btreatment[- ]na[iï]ve\b|\bpreviously untreated\b|\b(?:no|not|never|without)\b[^.;]{0,30}\b(?:systemic|anti-?cancer|anti-?tumou?r)\b[^.;]{0,25}\b(?:therap|treatment|regimen|chemotherapy)|\bha(?:ve|s)(?:n't| not) (?:accepted|received|had) any\b/.test(
+          core,
+        ));
     // "TKI treatment-naive": naive to a kind of drug, not to all treatment.
     const kindNaive =
       /\b(?:tkis?|inhibitors?|immunotherapy|chemotherapy|targeted therapy|\w+(?:nib|mab))\s*(?:\([^)]*\)\s*)?(?:treatment|therapy)?[- ]na[iï]ve\b/.exec(

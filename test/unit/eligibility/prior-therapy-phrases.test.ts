@@ -220,6 +220,15 @@ describe('negated inclusions', () => {
     ).toEqual([{ effect: 'forbid', anyOf: [{ class: 'anti_pd1_pdl1' }], settings: 'any' }]);
   });
 
+  it('reads "receiving first-line X" as untreated, but not after progression', () => {
+    expect(
+      ofKind(inc('Patients starting first-line chemo-immunotherapy.'), 'treatment_naive'),
+    ).toHaveLength(1);
+    expect(
+      ofKind(inc('Progression after receiving first-line chemotherapy.'), 'treatment_naive'),
+    ).toEqual([]);
+  });
+
   it('does not require what an inclusion item says is not allowed', () => {
     expect(
       therapies(inc('Chemotherapy before the EGFR TKI for advanced disease is not allowed.')),
