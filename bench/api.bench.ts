@@ -294,7 +294,7 @@ export async function run(): Promise<void> {
     console.log(`  GSI path (no snapshot for the current version): ${await timeLoads()}`);
     const published = await repo.publishIndex();
     console.log(
-      `  snapshot path (as after a sync; core ${published?.parts} part(s), ${kb(published?.bytes ?? 0)} gzip; displays ${kb(published?.displayBytes ?? 0)} gzip, fetched on demand): ${await timeLoads()}`,
+      `  snapshot path (as after a sync; core ${published?.parts} part(s), ${kb(published?.bytes ?? 0)} gzip; each result's words from its META entry, on demand): ${await timeLoads()}`,
     );
     console.log('  target: 3,000 active trials < 500 ms');
 

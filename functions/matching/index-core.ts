@@ -6,7 +6,8 @@
  *   site coordinates. A few hundred bytes a trial.
  * - the words (`TrialDisplay`): per trial the quote behind each criterion and the referable
  *   sites with their names and contacts. Most of the bytes, and needed only for the results a
- *   response returns, so they are fetched for those (`DisplaySource`) and kept once fetched.
+ *   response returns, so they are fetched for those (`DisplaySource`: from each study's own
+ *   stored entry, checked against the entry hash the core recorded) and kept once fetched.
  * Both halves come from the same entries in one pass (`splitEntries`), trials in NCT id order,
  * so a trial's position (its ordinal) addresses both.
  */
@@ -38,6 +39,8 @@ export interface CoreTrial {
   geo: number[];
   /** Referable sites, with or without coordinates. */
   siteCount: number;
+  /** The stored entry's hash (a prefix): its words are fetched only from that same entry. */
+  hash?: string | undefined;
 }
 
 export interface IndexCore {
@@ -76,7 +79,14 @@ function predicateKey(p: Predicate): string {
   return JSON.stringify(rest);
 }
 
-export function splitEntries(entries: readonly MatchIndexEntry[]): {
+/** Entry hashes are compared, never trusted for security: 64 bits tell versions apart. */
+export const HASH_CHARS = 16;
+
+export function splitEntries(
+  entries: readonly MatchIndexEntry[],
+  /** The stored entry's hash, recorded in the core for fetching its words later. */
+  hashOf?: (entry: MatchIndexEntry) => string,
+): {
   core: IndexCore;
   displays: TrialDisplay[];
 } {
@@ -123,12 +133,22 @@ export function splitEntries(entries: readonly MatchIndexEntry[]): {
     };
     if (entry.studyType === 'OBSERVATIONAL') trial.observational = 1;
     if (scoped.length > 0) trial.scoped = scoped;
+    if (hashOf) trial.hash = hashOf(entry).slice(0, HASH_CHARS);
     trials.push(trial);
-    const display: TrialDisplay = { evidence: criteria.map((c) => c.evidence), sites };
-    if (entry.facts.scope.evidence) display.scope = entry.facts.scope.evidence;
-    displays.push(display);
+    displays.push(displayOf(entry, criteria, sites));
   }
   return { core: { format: INDEX_CORE_FORMAT, predicates, trials }, displays };
+}
+
+/** One entry's words, in the order splitEntries gives its criteria and sites. */
+export function displayOf(
+  entry: MatchIndexEntry,
+  criteria = allCriteria(entry.facts, entry),
+  sites = entry.sites.filter(referable),
+): TrialDisplay {
+  const display: TrialDisplay = { evidence: criteria.map((c) => c.evidence), sites };
+  if (entry.facts.scope.evidence) display.scope = entry.facts.scope.evidence;
+  return display;
 }
 
 export function displaysInMemory(displays: readonly TrialDisplay[]): DisplaySource {
@@ -149,35 +169,46 @@ export class DisplayGoneError extends Error {
   override name = 'DisplayGoneError';
 }
 
+/** A stored entry as fetched for its words, with the hash it was stored under. */
+export interface StoredEntry {
+  hash: string;
+  entry: MatchIndexEntry;
+}
+
 /**
- * Displays stored in groups of `groupSize` consecutive ordinals, fetched group by group on
- * first need and kept: a snapshot never changes, so nothing fetched goes out of date. A failed
- * fetch is forgotten, so the next request tries again.
+ * Displays fetched from each trial's stored entry on first need, and kept. An entry whose hash
+ * differs from the core's has changed since the index was built: its words may no longer fit
+ * the criteria in memory, so it is refused (DisplayGoneError) and the caller reloads. A failed
+ * fetch is not kept, so the next request tries again.
  */
-export function displaysInGroups(
-  groupSize: number,
-  fetchGroups: (groups: number[]) => Promise<Map<number, TrialDisplay[]>>,
+export function displaysFromStore(
+  core: IndexCore,
+  fetch: (nctIds: string[]) => Promise<Map<string, StoredEntry>>,
 ): DisplaySource {
-  const groups = new Map<number, Promise<TrialDisplay[]>>();
+  const kept = new Map<number, Promise<TrialDisplay>>();
   return {
     async load(ordinals) {
-      const wanted = [...new Set(ordinals.map((o) => Math.floor(o / groupSize)))];
-      const missing = wanted.filter((g) => !groups.has(g));
+      const missing = [...new Set(ordinals)].filter((o) => !kept.has(o) && core.trials[o]);
       if (missing.length > 0) {
-        const fetched = fetchGroups(missing);
-        for (const g of missing) {
-          const one = fetched.then((m) => {
-            const list = m.get(g);
-            if (!list) throw new DisplayGoneError(`display group ${g} is not in the store`);
-            return list;
+        const fetched = fetch(missing.map((o) => (core.trials[o] as CoreTrial).nctId));
+        for (const o of missing) {
+          const t = core.trials[o] as CoreTrial;
+          const one = fetched.then((found) => {
+            const stored = found.get(t.nctId);
+            if (!stored || (t.hash !== undefined && !stored.hash.startsWith(t.hash)))
+              throw new DisplayGoneError(`${t.nctId} changed since the index was built`);
+            return displayOf(stored.entry);
           });
-          one.catch(() => groups.delete(g));
-          groups.set(g, one);
+          one.catch(() => kept.delete(o));
+          kept.set(o, one);
         }
       }
-      const loaded = new Map<number, TrialDisplay[]>();
-      for (const g of wanted) loaded.set(g, await (groups.get(g) as Promise<TrialDisplay[]>));
-      return displayLookup((o) => loaded.get(Math.floor(o / groupSize))?.[o % groupSize]);
+      const loaded = new Map<number, TrialDisplay>();
+      for (const o of ordinals) {
+        const d = kept.get(o);
+        if (d) loaded.set(o, await d);
+      }
+      return displayLookup((o) => loaded.get(o));
     },
   };
 }

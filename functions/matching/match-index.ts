@@ -8,7 +8,7 @@ import type { BiomarkerRef, Predicate } from '#eligibility/facts.ts';
 import { unitVector } from './geo.ts';
 import type { CoreTrial, IndexCore } from './index-core.ts';
 import { criterionLabel } from './labels.ts';
-import { buildSiteGrid, type GridSite, type SiteGrid } from './site-grid.ts';
+import { gridCell, gridFromColumns, type SiteColumns, type SiteGrid } from './site-grid.ts';
 import { type CompiledTrial, compileCriteria } from './verdict.ts';
 
 const PHASE_RANK: Record<string, number> = {
@@ -95,25 +95,37 @@ function trialCriteria(core: CoreTrial, predicates: readonly Predicate[]): Predi
 export function buildMatchIndex(core: IndexCore): MatchIndex {
   const trials: IndexedTrial[] = [];
   const statusLists = new Map<string, number[]>();
-  const gridSites: GridSite[] = [];
+  // Every site of every trial, filled in place: one unit vector per site serves both the
+  // trial's nearest-site scan and the grid.
+  let total = 0;
+  for (const t of core.trials) total += t.geo.length / 3;
+  const grid: SiteColumns = {
+    trial: new Int32Array(total),
+    site: new Int32Array(total),
+    xyz: new Float64Array(total * 3),
+    cell: new Int32Array(total),
+  };
+  let g = 0;
   for (const t of core.trials) {
     const compiled = compileCriteria(trialCriteria(t, core.predicates), t.cohorts, t.scope);
     const criterionIds = Int32Array.from(t.criteria);
     const vectors = t.geo.length / 3;
-    const siteVectors = new Float64Array(vectors * 3);
-    const siteOfVector = new Int32Array(vectors);
     const ordinal = trials.length;
-    for (let k = 0; k < vectors; k++) {
+    const first = g;
+    for (let k = 0; k < vectors; k++, g++) {
       const lat = t.geo[k * 3] as number;
       const lon = t.geo[k * 3 + 1] as number;
-      const site = t.geo[k * 3 + 2] as number;
       const [x, y, z] = unitVector(lat, lon);
-      siteVectors[k * 3] = x;
-      siteVectors[k * 3 + 1] = y;
-      siteVectors[k * 3 + 2] = z;
-      siteOfVector[k] = site;
-      gridSites.push({ trial: ordinal, site, lat, lon });
+      grid.xyz[g * 3] = x;
+      grid.xyz[g * 3 + 1] = y;
+      grid.xyz[g * 3 + 2] = z;
+      grid.trial[g] = ordinal;
+      grid.site[g] = t.geo[k * 3 + 2] as number;
+      grid.cell[g] = gridCell(lat, lon);
     }
+    // Views on the columns, not copies (the grid takes sorted copies of its own).
+    const siteVectors = grid.xyz.subarray(first * 3, g * 3);
+    const siteOfVector = grid.site.subarray(first, g);
     const phases = t.phases.length > 0 ? t.phases : ['NA'];
     const trial: IndexedTrial = {
       core: t,
@@ -146,6 +158,6 @@ export function buildMatchIndex(core: IndexCore): MatchIndex {
     byStatus,
     phaseMasks: Uint8Array.from(trials, (t) => t.phaseMask),
     notNsclc: Uint8Array.from(trials, (t) => (t.notNsclc ? 1 : 0)),
-    grid: buildSiteGrid(gridSites),
+    grid: gridFromColumns(grid),
   };
 }

@@ -27,29 +27,57 @@ export interface GridSite {
   lon: number;
 }
 
-export function buildSiteGrid(sites: readonly GridSite[]): SiteGrid {
-  const cellOf = sites.map((s) => latCell(s.lat) * LON_CELLS + lonCell(s.lon));
+/** Sites as columns, in any order: what the index builder fills without an object per site. */
+export interface SiteColumns {
+  trial: Int32Array;
+  site: Int32Array;
+  xyz: Float64Array;
+  /** gridCell(lat, lon) of each site. */
+  cell: Int32Array;
+}
+
+export const gridCell = (lat: number, lon: number): number =>
+  latCell(lat) * LON_CELLS + lonCell(lon);
+
+/** The columns sorted by cell (a counting sort: one pass to count, one to place). */
+export function gridFromColumns(c: SiteColumns): SiteGrid {
+  const n = c.cell.length;
   const cellStart = new Int32Array(LAT_CELLS * LON_CELLS + 1);
-  for (const c of cellOf) cellStart[c + 1] = (cellStart[c + 1] as number) + 1;
-  for (let c = 0; c < LAT_CELLS * LON_CELLS; c++) {
-    cellStart[c + 1] = (cellStart[c + 1] as number) + (cellStart[c] as number);
+  for (let i = 0; i < n; i++) {
+    const k = (c.cell[i] as number) + 1;
+    cellStart[k] = (cellStart[k] as number) + 1;
+  }
+  for (let k = 0; k < LAT_CELLS * LON_CELLS; k++) {
+    cellStart[k + 1] = (cellStart[k + 1] as number) + (cellStart[k] as number);
   }
   const fill = cellStart.slice(0, -1);
-  const trial = new Int32Array(sites.length);
-  const site = new Int32Array(sites.length);
+  const trial = new Int32Array(n);
+  const site = new Int32Array(n);
+  const xyz = new Float64Array(n * 3);
+  for (let i = 0; i < n; i++) {
+    const k = c.cell[i] as number;
+    const at = fill[k] as number;
+    fill[k] = at + 1;
+    trial[at] = c.trial[i] as number;
+    site[at] = c.site[i] as number;
+    xyz[at * 3] = c.xyz[i * 3] as number;
+    xyz[at * 3 + 1] = c.xyz[i * 3 + 1] as number;
+    xyz[at * 3 + 2] = c.xyz[i * 3 + 2] as number;
+  }
+  return { cellStart, trial, site, xyz };
+}
+
+export function buildSiteGrid(sites: readonly GridSite[]): SiteGrid {
   const xyz = new Float64Array(sites.length * 3);
   sites.forEach((s, i) => {
-    const c = cellOf[i] as number;
-    const at = fill[c] as number;
-    fill[c] = at + 1;
-    trial[at] = s.trial;
-    site[at] = s.site;
-    const [x, y, z] = unitVector(s.lat, s.lon);
-    xyz[at * 3] = x;
-    xyz[at * 3 + 1] = y;
-    xyz[at * 3 + 2] = z;
+    xyz.set(unitVector(s.lat, s.lon), i * 3);
   });
-  return { cellStart, trial, site, xyz };
+  return gridFromColumns({
+    trial: Int32Array.from(sites, (s) => s.trial),
+    site: Int32Array.from(sites, (s) => s.site),
+    xyz,
+    cell: Int32Array.from(sites, (s) => gridCell(s.lat, s.lon)),
+  });
 }
 
 /**

@@ -33,7 +33,12 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Study } from '#ctgov/study-schema.ts';
 import type { TrialFacts } from '#eligibility/facts.ts';
-import { displaysInMemory, splitEntries } from '#matching/index-core.ts';
+import {
+  displaysFromStore,
+  displaysInMemory,
+  type StoredEntry,
+  splitEntries,
+} from '#matching/index-core.ts';
 import {
   chunkNo,
   compress,
@@ -57,7 +62,6 @@ import {
   isCurrentFormat,
   readSnapshotCore,
   type SnapshotStore,
-  snapshotDisplays,
   writeSnapshot,
 } from './index-snapshot.ts';
 import { allSites, toMatchIndexEntry } from './match-entry.ts';
@@ -72,7 +76,6 @@ import {
   studyPk,
 } from './table.ts';
 import type {
-  IndexSnapshotRef,
   LoadedIndex,
   MatchIndexEntry,
   PublishedIndex,
@@ -458,11 +461,33 @@ export class DynamoStudyRepository implements SyncRepository {
     const ref = state.indexSnapshot;
     if (ref && ref.version === state.indexVersion && isCurrentFormat(ref)) {
       const core = await readSnapshotCore(this.snapshots, ref);
-      if (core)
-        return { core, displays: snapshotDisplays(this.snapshots, ref), source: 'snapshot' };
+      if (core) {
+        const displays = displaysFromStore(core, (ids) => this.storedEntries(ids));
+        return { core, displays, source: 'snapshot' };
+      }
     }
     const { core, displays } = splitEntries(await this.listActiveEntries());
     return { core, displays: displaysInMemory(displays), source: 'active' };
+  }
+
+  /** The stored match entries of these studies, with the hash each was stored under. */
+  private async storedEntries(nctIds: string[]): Promise<Map<string, StoredEntry>> {
+    const items = await batchGetAll(
+      this.doc,
+      this.table,
+      nctIds.map((id) => ({ pk: studyPk(id), sk: META_SK })),
+      { projection: 'pk, matchHash, enc, #m', names: { '#m': 'match' }, consistent: false },
+      this.retry,
+    );
+    const out = new Map<string, StoredEntry>();
+    for (const item of items) {
+      const enc = (item.enc as Encoding | undefined) ?? this.encoding;
+      out.set(nctIdOfPk(String(item.pk)), {
+        hash: String(item.matchHash ?? ''),
+        entry: JSON.parse(decompress(item.match as Uint8Array, enc)) as MatchIndexEntry,
+      });
+    }
+    return out;
   }
 
   async listActiveEntries(): Promise<MatchIndexEntry[]> {
@@ -559,8 +584,6 @@ export class DynamoStudyRepository implements SyncRepository {
     // Read the version before the entries: a write that lands meanwhile bumps the version
     // after its META, so this snapshot is then simply not used.
     const ref = await writeSnapshot(this.snapshots, version, await this.queryActive());
-    // The snapshot replaced now stays one more round: containers still on it fetch its displays.
-    const keep = current && current.version !== version ? current : undefined;
     try {
       await withRetry(
         () =>
@@ -568,15 +591,9 @@ export class DynamoStudyRepository implements SyncRepository {
             new UpdateCommand({
               TableName: this.table,
               Key: { pk: SYNC_PK, sk: STATE_SK },
-              UpdateExpression: keep
-                ? 'SET indexSnapshot = :snap, previousIndexSnapshot = :prev'
-                : 'SET indexSnapshot = :snap REMOVE previousIndexSnapshot',
+              UpdateExpression: 'SET indexSnapshot = :snap',
               ConditionExpression: 'indexVersion = :v',
-              ExpressionAttributeValues: {
-                ':snap': ref,
-                ':v': version,
-                ...(keep ? { ':prev': keep } : {}),
-              },
+              ExpressionAttributeValues: { ':snap': ref, ':v': version },
             }),
           ),
         this.retry,
@@ -586,17 +603,9 @@ export class DynamoStudyRepository implements SyncRepository {
       await deleteSnapshot(this.snapshots, ref);
       return undefined;
     }
-    const retired = [state.previousIndexSnapshot, keep ? undefined : current].filter(
-      (r): r is IndexSnapshotRef => r !== undefined && r.version !== version,
-    );
-    for (const old of retired) await deleteSnapshot(this.snapshots, old);
-    return {
-      indexVersion: version,
-      entries: ref.entries,
-      parts: ref.parts,
-      bytes: ref.bytes,
-      displayBytes: ref.displayBytes ?? 0,
-    };
+    // An older-format snapshot of this same version shares its keys: the new parts replaced it.
+    if (current && current.version !== version) await deleteSnapshot(this.snapshots, current);
+    return { indexVersion: version, entries: ref.entries, parts: ref.parts, bytes: ref.bytes };
   }
 
   // ---------------------------------------------------------------- full sweep

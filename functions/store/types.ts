@@ -99,8 +99,6 @@ export interface SyncState {
   fullSweepDataTimestamp?: string | undefined;
   /** Added by the store: the published match-index snapshot (see index-snapshot.ts). */
   indexSnapshot?: IndexSnapshotRef | undefined;
-  /** Added by the store: the snapshot before it, kept for containers not yet refreshed. */
-  previousIndexSnapshot?: IndexSnapshotRef | undefined;
   /** Added by the sync: the last run's summary, counts and ids only. */
   lastRun?: Record<string, unknown> | undefined;
 }
@@ -115,11 +113,6 @@ export interface IndexSnapshotRef {
   bytes: number;
   /** matching/index-core.ts INDEX_CORE_FORMAT (absent: an older snapshot of whole entries). */
   format?: number | undefined;
-  /** Trials per display group, and the items of each group. */
-  displayGroup?: number | undefined;
-  displayChunks?: number[] | undefined;
-  /** Compressed bytes of all displays. */
-  displayBytes?: number | undefined;
 }
 
 /** The matcher's index as loaded: the core in full, the displays on demand. */
@@ -148,9 +141,8 @@ export interface PublishedIndex {
   indexVersion: string;
   entries: number;
   parts: number;
-  /** Compressed bytes of the core, and of the displays. */
+  /** Compressed bytes of the core. */
   bytes: number;
-  displayBytes: number;
 }
 
 /** Options of a write (added by the store room). */

@@ -180,25 +180,28 @@ describe('match index refresh', () => {
     expect(res.headers['x-data-synced-at']).toBe('2026-11-26T23:00:00.000Z');
   });
 
-  it('when two snapshots replace the one in memory before its refresh, a match reloads and answers', async () => {
+  it('when a study changes before the index in memory is refreshed, a match reloads and answers', async () => {
+    await repo.upsertStudies([fixtureTrial('NCT99000002')]);
     await repo.publishIndex();
     // A container loads the published snapshot's core; no response has fetched words yet.
-    expect((await api.indexCache.current()).trialCount).toBe(1);
+    expect((await api.indexCache.current()).trialCount).toBe(2);
     expect(logs.find((l) => l.msg === 'match index loaded')).toMatchObject({ source: 'snapshot' });
-    for (const id of ['NCT99000002', 'NCT99000003']) {
-      await repo.upsertStudies([fixtureTrial(id)]);
-      await repo.publishIndex();
-    }
-    // Within the interval, so no refresh is due: the first fetch of words finds them gone.
+    const changed = structuredClone(fixtureTrial('NCT99000002'));
+    changed.study.protocolSection.statusModule.lastUpdatePostDateStruct.date = '2026-12-01';
+    changed.study.protocolSection.identificationModule.briefTitle = 'Renamed since the index';
+    await repo.upsertStudies([changed]);
+    await repo.publishIndex();
+    // Within the interval, so no refresh is due: the words fetched do not fit the index.
     clock += 1_000;
     const res = await api(buildHttpEvent({ method: 'POST', path: '/v1/match', body: profile }));
     expect(res.statusCode).toBe(200);
-    const body = JSON.parse(res.body) as { results: { nctId: string; reasons: unknown[] }[] };
-    expect(body.results.map((r) => r.nctId).sort()).toEqual([
-      'NCT99000001',
-      'NCT99000002',
-      'NCT99000003',
-    ]);
+    const body = JSON.parse(res.body) as {
+      results: { nctId: string; title: string; reasons: unknown[] }[];
+    };
+    expect(body.results.map((r) => r.nctId).sort()).toEqual(['NCT99000001', 'NCT99000002']);
+    expect(body.results.find((r) => r.nctId === 'NCT99000002')?.title).toBe(
+      'Renamed since the index',
+    );
     expect(body.results.every((r) => r.reasons.length > 0)).toBe(true);
     expect(p.loads).toBe(2);
   });

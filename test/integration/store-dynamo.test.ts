@@ -176,8 +176,13 @@ describe('DynamoStudyRepository match index', () => {
     expect((await repo.getSyncState()).indexSnapshot?.version).toBe(published?.indexVersion);
     const fromSnapshot = await repo.loadMatchIndex();
     expect(fromSnapshot.source).toBe('snapshot');
-    expect(fromSnapshot.core).toEqual(expected.core);
-    // Displays come from the groups asked for (16 trials each), in any order asked.
+    // The same core, each trial with the hash of its stored entry (to check its words by).
+    const { trials, ...rest } = fromSnapshot.core;
+    expect(rest).toEqual({ format: expected.core.format, predicates: expected.core.predicates });
+    expect(trials.map(({ hash: _h, ...t }) => t)).toEqual(expected.core.trials);
+    expect(trials.every((t) => /^[0-9a-f]{16}$/.test(t.hash ?? ''))).toBe(true);
+    expect(new Set(trials.map((t) => t.hash)).size).toBe(40);
+    // Words are fetched for the trials asked for, in any order asked.
     const first = await fromSnapshot.displays.load([5, 0]);
     expect(first(5)).toEqual(expected.displays[5]);
     expect(() => first(20)).toThrow(/no display/);
@@ -187,32 +192,39 @@ describe('DynamoStudyRepository match index', () => {
     expect(await repo.publishIndex()).toBeUndefined();
   });
 
-  it('keeps the replaced snapshot one round for containers not yet refreshed, then deletes it', async () => {
+  it('refuses the words of a study that changed after the index was loaded, and deletes replaced snapshots', async () => {
     const { repo, tableName } = await h.newTable();
-    const snapshotItems = async () => {
+    const snapshotKeys = async () => {
       const out = await h.doc.send(new ScanCommand({ TableName: tableName }));
       return (out.Items ?? []).map((i) => String(i.pk)).filter((pk) => pk.startsWith('INDEX#'));
     };
-    await repo.upsertStudies([{ study: syntheticStudy({ n: 130 }), facts: handFacts() }]);
-    const first = await repo.publishIndex();
-    const old = await repo.loadMatchIndex();
-    const oldUntouched = await repo.loadMatchIndex();
+    const study = syntheticStudy({ n: 130 });
+    await repo.upsertStudies([{ study, facts: handFacts() }]);
     await repo.upsertStudies([{ study: syntheticStudy({ n: 131 }), facts: handFacts() }]);
+    const first = await repo.publishIndex();
+    const loaded = await repo.loadMatchIndex();
+    const untouched = await repo.loadMatchIndex();
+    expect((await loaded.displays.load([0]))(0).evidence.length).toBeGreaterThan(0);
+
+    const changed = structuredClone(study);
+    changed.protocolSection.statusModule.lastUpdatePostDateStruct.date = '2026-12-01';
+    changed.protocolSection.eligibilityModule = {
+      ...changed.protocolSection.eligibilityModule,
+      minimumAge: '21 Years',
+    };
+    expect(await repo.upsertStudies([{ study: changed, facts: handFacts() }])).toEqual(['written']);
     const second = await repo.publishIndex();
-    expect(new Set(await snapshotItems())).toEqual(
-      new Set([`INDEX#${first?.indexVersion}`, `INDEX#${second?.indexVersion}`]),
+    expect(await snapshotKeys()).toEqual([`INDEX#${second?.indexVersion}`]);
+    expect(second?.indexVersion).not.toBe(first?.indexVersion);
+    // Words already fetched stay; the changed study's are refused (the API then reloads);
+    // an unchanged study's words still come from the older index.
+    expect((await loaded.displays.load([0]))(0).evidence.length).toBeGreaterThan(0);
+    await expect(untouched.displays.load([0])).rejects.toBeInstanceOf(DisplayGoneError);
+    expect((await untouched.displays.load([1]))(1).sites.length).toBeGreaterThan(0);
+    const fresh = await repo.loadMatchIndex();
+    expect((await fresh.displays.load([0]))(0).evidence.map((e) => e.quote)).toContain(
+      'Minimum age: 21 Years',
     );
-    // A container still on the first snapshot can still fetch its words.
-    expect((await old.displays.load([0]))(0).evidence.length).toBeGreaterThan(0);
-    await repo.upsertStudies([{ study: syntheticStudy({ n: 132 }), facts: handFacts() }]);
-    const third = await repo.publishIndex();
-    expect(new Set(await snapshotItems())).toEqual(
-      new Set([`INDEX#${second?.indexVersion}`, `INDEX#${third?.indexVersion}`]),
-    );
-    // Words already fetched stay in memory; the rest are gone, and it says so (the API then
-    // reloads the index).
-    expect((await old.displays.load([0]))(0).evidence.length).toBeGreaterThan(0);
-    await expect(oldUntouched.displays.load([0])).rejects.toBeInstanceOf(DisplayGoneError);
   });
 
   it('never serves an out-of-date snapshot: a change after publishing shows at once', async () => {
