@@ -14,7 +14,7 @@ const SYMPTOMS_OF =
 const BRAIN =
   /\b(?:brain|cns|central nervous system|intracranial|cerebral)\b[^.;]{0,20}\b(?:metasta\w*|lesions?|mets|disease|involvement)|\bbrain mets\b|\bbrain metastas|\bcns metastas|\bintracranial metastas/;
 const LEPTO =
-  /\bleptomeningeal|\blepto-meningeal|\bcarcinomatous meningitis|\bmeningeal (?:carcinomatosis|metasta|disease)|\bmeningeal\b|\blm\b(?= (?:diagnos|site|disease|metasta|patients?|confirmed))/;
+  /\bleptomeningeal|\blepto-meningeal|\b(?:carcinomatous|cancerous|neoplastic) meningitis|\bmeningeal (?:carcinomatosis|metasta|disease)|\bmeningeal\b|\blm\b(?= (?:diagnos|site|disease|metasta|patients?|confirmed))/;
 
 export interface BrainFinding {
   effect: Effect;
@@ -44,7 +44,7 @@ export function brainMetastasesIn(text: string, section: Section): BrainFinding 
       folded,
     );
   const symptomatic =
-    /\bsymptomatic\b(?<!\basymptomatic)|\bactive\b|\bprogressi(?:ve|ng)\b|\bunstable\b|\buncontrolled\b|\brequir\w* (?:steroid|corticosteroid|immediate|local)|\bneurologically unstable\b|\bnot (?:clinically |radiologically )?stable\b|\brecurrent (?:brain|cns)|\bnew(?:ly)? (?:diagnosed )?(?:brain|cns)|\bgrowing\b|\benlarging\b/.test(
+    /\bsymptomatic\b(?<!\basymptomatic)|\bactive\b|\bprogressi(?:ve|ng)\b|\bunstable\b|\buncontrolled\b|\buncontroll(?:ed|able)\b|\brequir\w* (?:steroid|corticosteroid|immediate|local)|\bneurologically unstable\b|\bnot (?:clinically |radiologically )?stable\b|\brecurrent (?:brain|cns)|\bnew(?:ly)? (?:diagnosed )?(?:brain|cns)|\bgrowing\b|\benlarging\b/.test(
       folded.replace(/\basymptomatic\b/g, ''),
     );
   const untreated =
@@ -69,7 +69,7 @@ export function brainMetastasesIn(text: string, section: Section): BrainFinding 
     // Where or how large the metastases are ("in the brainstem", "> 3 cm"): not a profile's field.
     if (
       !lepto &&
-      /\bbrainstem\b|\bdiameter\b|\b(?:larger|greater|bigger) than\b|\b\d+(?:\.\d+)?\s*(?:mm|cm)\b/.test(
+      /\bbrain ?stem\b|\bdiameter\b|\b(?:larger|greater|bigger) than\b|\b\d+(?:\.\d+)?\s*(?:mm|cm)\b/.test(
         folded,
       )
     )
@@ -83,10 +83,31 @@ export function brainMetastasesIn(text: string, section: Section): BrainFinding 
     ) {
       return { effect: 'forbid', states: ['leptomeningeal'] };
     }
-    if (lepto) states.add('leptomeningeal');
+    // Leptomeningeal disease named only inside a parenthesis after a qualifier shares it
+    // ("symptomatic CNS metastases (parenchymal or leptomeningeal)"); one that is allowed is
+    // no exclusion.
+    const qualifiedAside = (m: string, at: number): string =>
+      LEPTO.test(m) &&
+      /\b(?:symptomatic|active|progressi\w*|unstable|untreated|uncontroll\w*)\b[^.;()]{0,40}$/.test(
+        folded.slice(Math.max(0, at - 60), at),
+      )
+        ? ' '
+        : m;
+    const leptoOwn =
+      lepto &&
+      LEPTO.test(folded.replace(/\([^()]*\)/g, qualifiedAside)) &&
+      !/(?:lepto)?meningeal[^.;]{0,60}\b(?<!\bnot )(?<!\bnot be )(?:allowed|permitted|eligible)\b/.test(
+        folded,
+      );
+    if (leptoOwn || (lepto && !brain)) states.add('leptomeningeal');
     if (brain) {
       if (symptomatic) states.add('active');
-      if (untreated) {
+      // "Untreated symptomatic metastases" is one case (active); "untreated or symptomatic", two.
+      const bothAtOnce =
+        symptomatic &&
+        untreated &&
+        /\buntreated (?:and )?symptomatic\b|\bsymptomatic (?:and )?untreated\b/.test(folded);
+      if (untreated && !bothAtOnce) {
         states.add('untreated_asymptomatic');
         states.add('active');
       }
@@ -145,9 +166,18 @@ export function brainMetastasesIn(text: string, section: Section): BrainFinding 
   }
   if (permission) {
     const states = new Set<State>();
-    if (lepto && !/leptomeningeal[^.;]{0,40}\b(?:allowed|eligible|permitted)/.test(folded))
+    if (
+      lepto &&
+      !/leptomeningeal[^.;]{0,40}\b(?<!\bnot )(?<!\bnot be )(?:allowed|eligible|permitted)/.test(
+        folded,
+      )
+    )
       states.add('leptomeningeal');
-    if (/\basymptomatic\b|\bneurologically stable\b|\bstable\b|\btreated\b|\bsteroid/.test(folded))
+    if (
+      /\basymptomatic\b|\bneurologically stable\b|\bstable\b|\btreated\b|\b(?:cortico)?steroid|\bno (?:ongoing )?symptoms?\b|\bno active\b|\bno evidence of[^.;]{0,40}\bprogression/.test(
+        folded,
+      )
+    )
       states.add('active');
     if (
       /\b(?:must|should) (?:have been|be) treated\b|\b(?:previously |adequately |definitively |locally )treated\b|\bafter (?:local )?(?:treatment|therapy|radiotherapy|surgery)|\b(?:radiotherapy|radiation|surgery|srs|wbrt)\b[^.;]{0,40}\b(?:completed|prior|before)|\btreated and stable\b|\bstable after\b/.test(
@@ -174,7 +204,11 @@ export function brainMetastasesIn(text: string, section: Section): BrainFinding 
       folded,
     )
   ) {
-    if (/\buntreated\b|\bnot (?:previously )?(?:been )?treated\b|\bnewly diagnosed\b/.test(folded))
+    if (
+      /\buntreated\b|\bnot (?:previously )?(?:been )?treated\b|\bnewly diagnosed (?:brain|cns|intracranial)/.test(
+        folded,
+      )
+    )
       return { effect: 'require', states: ['untreated_asymptomatic', 'active'] };
     return { effect: 'require', states: [...ALL] };
   }

@@ -38,6 +38,9 @@ const DISEASE_WORDS =
 const NOT_FOR_PROFILE =
   /contracep|childbearing|pregnan|breast-?feed|lactat|abstinen|sperm|condom|informed consent|\bicf\b|vaccin|hepatitis|\bhiv\b|tuberculosis|\bqtc?\b|ejection fraction/;
 
+const ALTERNATIVES_FOLLOW =
+  /\b(?:one|any|either) of the following\b|\bat least one of (?:the following|these)\b|\beither of\b/;
+
 /** Drafts made from umbrella wording ("no actionable driver"), filtered by the trial's targets. */
 const UMBRELLA = new WeakSet<object>();
 
@@ -46,6 +49,9 @@ function classifyItem(item: CriteriaItem, parent: CriteriaItem | undefined): Dra
   const f = item.folded;
   const section = item.section;
   if (NOT_FOR_PROFILE.test(f)) return out;
+  // "Patients must have one of the following:" — each child is one alternative, not a
+  // requirement: read alone it would exclude patients who meet another one. To discuss.
+  if (section === 'inclusion' && parent && ALTERNATIVES_FOLLOW.test(parent.folded)) return out;
 
   // Histology.
   if (isHistologyItem(f) || /\bsquamous\b|\bhistolog/.test(f)) {

@@ -1,0 +1,102 @@
+/**
+ * Brain-metastases wording and "one of the following" alternatives, each pinned by a short
+ * hand-written sentence. Each test fails without the rule it names.
+ */
+import { describe, expect, it } from 'vitest';
+import { extractFacts } from '#eligibility/extract.ts';
+import type { Criterion, CriterionKind, TrialFacts } from '#eligibility/facts.ts';
+import { makeStudy } from '../../fixtures/eligibility/make-study.ts';
+
+const fromText = (criteria: string): TrialFacts => extractFacts(makeStudy(criteria));
+const facts = (inclusion: string[], exclusion: string[] = []): TrialFacts =>
+  fromText(
+    `Inclusion Criteria:\n\n${inclusion.map((i) => `* ${i}`).join('\n')}\n\nExclusion Criteria:\n\n${exclusion
+      .map((i) => `* ${i}`)
+      .join('\n')}\n`,
+  );
+const ofKind = <K extends CriterionKind>(f: TrialFacts, kind: K) =>
+  f.criteria.filter((c): c is Extract<Criterion, { kind: K }> => c.kind === kind);
+const brainStates = (f: TrialFacts) =>
+  ofKind(f, 'brain_metastases').map((c) => [c.effect, [...c.states].sort()]);
+
+describe('brain metastases', () => {
+  it('reads "untreated symptomatic" as one case (active), "untreated or symptomatic" as two', () => {
+    expect(brainStates(facts([], ['Untreated symptomatic brain metastases.']))).toEqual([
+      ['forbid', ['active']],
+    ]);
+    expect(brainStates(facts([], ['Untreated or symptomatic brain metastases.']))).toEqual([
+      ['forbid', ['active', 'untreated_asymptomatic']],
+    ]);
+  });
+
+  it('reads "uncontrollable" as active, and "brain stem" as a site', () => {
+    expect(brainStates(facts([], ['Uncontrollable brain metastases.']))).toEqual([
+      ['forbid', ['active']],
+    ]);
+    expect(brainStates(facts([], ['Metastases located in the brain stem.']))).toEqual([]);
+  });
+
+  it('reads "cancerous meningitis" as leptomeningeal disease', () => {
+    expect(brainStates(facts([], ['Active CNS metastases or cancerous meningitis.']))).toEqual([
+      ['forbid', ['active', 'leptomeningeal']],
+    ]);
+  });
+
+  it('lets a parenthesised "leptomeningeal" share the qualifier before it', () => {
+    expect(
+      brainStates(facts([], ['Symptomatic CNS disease (brain parenchymal or leptomeningeal).'])),
+    ).toEqual([['forbid', ['active']]]);
+    expect(
+      brainStates(facts([], ['Known CNS lesions (brain metastases or leptomeningeal disease).'])),
+    ).toContainEqual(['forbid', expect.arrayContaining(['leptomeningeal'])]);
+  });
+
+  it('does not exclude leptomeningeal disease an exclusion item allows', () => {
+    expect(
+      brainStates(
+        facts(
+          [],
+          ['Symptomatic brain metastases. Leptomeningeal spread without symptoms is allowed.'],
+        ),
+      ),
+    ).toEqual([['forbid', ['active']]]);
+  });
+
+  it('reads "leptomeningeal … not eligible" and "no ongoing symptoms" in a permission', () => {
+    expect(
+      brainStates(
+        facts([
+          'Brain metastases are eligible if there are no ongoing symptoms; leptomeningeal metastases are not eligible.',
+        ]),
+      ),
+    ).toEqual([['forbid', ['active', 'leptomeningeal']]]);
+  });
+
+  it('does not read a newly diagnosed cancer as untreated brain metastases', () => {
+    expect(
+      brainStates(facts(['Advanced NSCLC with brain metastases, newly diagnosed or relapsed.'])),
+    ).toEqual([
+      ['require', ['active', 'leptomeningeal', 'treated_stable', 'untreated_asymptomatic']],
+    ]);
+  });
+});
+
+describe('"one of the following" alternatives', () => {
+  it('leaves each alternative to discuss instead of requiring it', () => {
+    const f = fromText(
+      [
+        'Inclusion Criteria:',
+        '',
+        '* Patients must have one of the following:',
+        '  1. No brain metastases',
+        '  2. Brain metastases that are untreated and asymptomatic',
+        '',
+        'Exclusion Criteria:',
+        '',
+        '* Pregnancy',
+      ].join('\n'),
+    );
+    expect(ofKind(f, 'brain_metastases')).toEqual([]);
+    expect(ofKind(f, 'unclassified').map((c) => c.evidence.quote)).toContain('No brain metastases');
+  });
+});
