@@ -155,6 +155,9 @@ export function stageFinding(folded: string): StageFinding | undefined {
     ) {
       settings.add('metastatic');
     }
+    // "Stage IIIB-IV, not amenable to curative treatment": the words are rule 10's "advanced"
+    // as well as the stages they name.
+    if (curativeNot && stages.some((s) => s.startsWith('IV'))) settings.add('advanced');
     return { stages, settings: [...settings] };
   }
   if (metastatic && unresectable && !locally && !advanced) {
@@ -162,8 +165,11 @@ export function stageFinding(folded: string): StageFinding | undefined {
     settings.add('metastatic');
   } else if (metastatic && !locally && !advanced && !curativeNot && !unresectable)
     settings.add('metastatic');
-  else if (advanced || curativeNot || (locally && metastatic)) settings.add('advanced');
-  else if (locally && (unresectable || /\bchemoradi/.test(folded)))
+  else if (advanced || curativeNot || (locally && metastatic)) {
+    settings.add('advanced');
+    // "Locally advanced, unresectable, or metastatic": the unresectable stage III setting too.
+    if (locally && unresectable) settings.add('locally_advanced_unresectable');
+  } else if (locally && (unresectable || /\bchemoradi/.test(folded)))
     settings.add('locally_advanced_unresectable');
   else if (unresectable && !resectable) settings.add('locally_advanced_unresectable');
   else if (locally) settings.add('advanced');

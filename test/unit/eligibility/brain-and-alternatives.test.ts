@@ -100,3 +100,21 @@ describe('"one of the following" alternatives', () => {
     expect(ofKind(f, 'unclassified').map((c) => c.evidence.quote)).toContain('No brain metastases');
   });
 });
+
+describe('stage settings', () => {
+  const stageOf = (text: string) => ofKind(facts([text]), 'stage')[0];
+
+  it('reads "not amenable to curative treatment" beside named stages as the advanced setting too', () => {
+    expect(stageOf('Stage IV lung cancer, not amenable to curative surgery.')).toMatchObject({
+      stages: expect.arrayContaining(['IVA', 'IVB']),
+      settings: ['advanced'],
+    });
+  });
+
+  it('reads "locally advanced, unresectable, or metastatic" as advanced and unresectable stage III', () => {
+    expect(stageOf('Unresectable locally advanced or metastatic disease.')?.settings).toEqual([
+      'advanced',
+      'locally_advanced_unresectable',
+    ]);
+  });
+});
