@@ -18,10 +18,13 @@ const EGFR_UNCOMMON: BiomarkerRef[] = [
   { gene: 'EGFR', alteration: 'L861Q' },
   { gene: 'EGFR', alteration: 'S768I' },
 ];
-/** Rule 5: genes with approved first-line therapy for NSCLC ("no actionable alteration"). */
+/**
+ * Rule 5: genes with approved first-line therapy for NSCLC ("no actionable alteration"); for
+ * EGFR the sensitising pair and exon 20 insertions (the uncommon mutations are "sensitising"
+ * only where a text says so, rule 5).
+ */
 export const ACTIONABLE_FIRST_LINE: BiomarkerRef[] = [
   ...EGFR_SENSITIZING,
-  ...EGFR_UNCOMMON,
   { gene: 'EGFR', alteration: 'exon20ins' },
   { gene: 'ALK' },
   { gene: 'ROS1' },

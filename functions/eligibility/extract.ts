@@ -193,8 +193,18 @@ export function extractFacts(study: Study): TrialFacts {
 
   // "Known targetable co-mutations" in a ROS1 trial does not mean ROS1 (the labels' rule too).
   const targetGenes = new Set(targets.map((t) => t.gene));
+  // "Any other actionable driver" beside an item that names some drivers: the others.
+  const namedElsewhere = (r: BiomarkerRef) =>
+    criteria.some(
+      (c) =>
+        c.kind === 'biomarker' &&
+        c.effect === 'forbid' &&
+        !umbrella.has(c) &&
+        c.anyOf.some((o) => o.gene === r.gene && o.alteration === r.alteration),
+    );
   for (const c of umbrella) {
-    if (c.kind === 'biomarker') c.anyOf = c.anyOf.filter((r) => !targetGenes.has(r.gene));
+    if (c.kind === 'biomarker')
+      c.anyOf = c.anyOf.filter((r) => !targetGenes.has(r.gene) && !namedElsewhere(r));
   }
   mergeStageClarifications(criteria);
 

@@ -118,3 +118,29 @@ describe('stage settings', () => {
     ]);
   });
 });
+
+describe('"no actionable driver" umbrella', () => {
+  const umbrellaOf = (f: TrialFacts) =>
+    ofKind(f, 'biomarker').find((c) => c.knownOnly && c.anyOf.some((r) => r.gene === 'RET'));
+
+  it('reads EGFR as the sensitising pair and exon 20 insertions, not the uncommon mutations', () => {
+    const egfr = umbrellaOf(facts(['No known actionable oncogenic driver alteration.']))
+      ?.anyOf.filter((r) => r.gene === 'EGFR')
+      .map((r) => r.alteration);
+    expect(egfr).toEqual(['exon19del', 'L858R', 'exon20ins']);
+  });
+
+  it('leaves out the drivers another item already names', () => {
+    const f = facts([
+      'No EGFR sensitising mutation and no ALK fusion.',
+      'No known other actionable oncogenic driver alteration.',
+    ]);
+    const genes = umbrellaOf(f)?.anyOf.map(
+      (r) => `${r.gene}${r.alteration ? `:${r.alteration}` : ''}`,
+    );
+    expect(genes).not.toContain('ALK');
+    expect(genes).not.toContain('EGFR:L858R');
+    expect(genes).toContain('EGFR:exon20ins');
+    expect(genes).toContain('ROS1');
+  });
+});
