@@ -133,6 +133,14 @@ export function therapyMentions(text: string): Mention[] {
     const words = text.slice(m.start, m.end);
     if (!ICI_FAMILY.test(words) || /\bpd[- ]?\(?l?\)?[- ]?[12]\b|\bpd[- ]?l[12]\b/.test(words))
       continue;
+    // "Immune checkpoint inhibitor (anti-PD-1/PD-L1)": a parenthesis that defines the family
+    // as PD-(L)1 narrows it; one that gives examples ("(e.g., …)") does not.
+    const aside = /^\s*\(([^()]*)\)/.exec(text.slice(m.end))?.[1] ?? '';
+    if (
+      /pd[- ]?\(?l?\)?[- ]?1|pd[- ]?l1/.test(aside) &&
+      !/ctla|\be\.?g\b|such as|including|for example/.test(aside)
+    )
+      continue;
     filtered.splice(i + 1, 0, {
       ref: { class: 'anti_ctla4' },
       start: m.start,
@@ -199,7 +207,7 @@ export interface LinesFinding {
 export type TherapyItemFinding = TherapyFinding | NaiveFinding | LinesFinding;
 
 const WASHOUT =
-  /\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+)?\d+|\bwithin\s+(?:one|two|three|four|five|six|\d+)\s+(?:days?|weeks?|months?|half)|\b\d+\s*(?:days?|weeks?|half[- ]lives)\s+(?:prior|before)\b|\bwash[- ]?out\b|\bhalf[- ]lives\b|\bless than \d+ (?:days?|weeks?)|\bconcurrent(?:ly)?\b(?!\s+(?:with\s+)?(?:(?:thoracic|definitive|[a-z]+[- ]based)\s+)?(?:chemo|radi|platinum|cisplatin|carboplatin|c?crt\b))|\b(?:concomitant(?:ly)?|current(?:ly)? (?:receiving|taking|on|undergoing)|preparing|ongoing|during the study|while on study|at the time of)\b|\bin the (?:last |past |previous |preceding )?\d+ (?:days?|weeks?|months?|years?)\b|\b\d+ (?:days?|weeks?|months?) preceding\b|\bresidual toxicit|\btoxicit(?:y|ies) (?:from|of|related)|\badverse (?:event|reaction)|\bimmune[- ]related\b|\birae\b|\bpneumonitis\b|\bdiscontinu\w* (?:due to|because of)|\bgrade [2-4]\b|\bstudy drug\b|(?<!\b(?:or|and) (?:any )?(?:other )?)(?<!, (?:any )?(?:other )?)\binvestigational (?:agent|drug|product)/;
+  /\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+)?\d+|\bwithin\s+(?:one|two|three|four|five|six|\d+)\s+(?:days?|weeks?|months?|half)|\b\d+\s*(?:days?|weeks?|half[- ]lives)\s+(?:prior|before)\b|\bwash[- ]?out\b|\bhalf[- ]lives\b|\bless than \d+ (?:days?|weeks?)|(?<!\beither )\bconcurrent(?:ly)?\b(?!,?\s+or\s+sequential)(?!\s+(?:with\s+)?(?:(?:thoracic|definitive|[a-z]+[- ]based)\s+)?(?:chemo|radi|platinum|cisplatin|carboplatin|c?crt\b))|\b(?:concomitant(?:ly)?|current(?:ly)? (?:receiving|taking|on|undergoing)|preparing|ongoing|during the study|while on study|at the time of)\b|\bin the (?:last |past |previous |preceding )?\d+ (?:days?|weeks?|months?|years?)\b|\b\d+ (?:days?|weeks?|months?) preceding\b|\bresidual toxicit|\btoxicit(?:y|ies) (?:from|of|related)|\badverse (?:event|reaction)|\bimmune[- ]related\b|\birae\b|\bpneumonitis\b|\bdiscontinu\w* (?:due to|because of)|\bgrade [2-4]\b|\bstudy drug\b|(?<!\b(?:or|and) (?:any )?(?:other )?)(?<!, (?:any )?(?:other )?)\binvestigational (?:agent|drug|product)/;
 const EXCLUSION_NOT_PRIOR =
   /\bhypersensitiv|\ballerg|\bintoleran(?:ce|t) to\b|\bcontraindicat|-induced\b|\brecovered\b|\bgonadotox|\btoxicit|\bexacerbat|\babsorption\b|\babsorb|\bswallow|\b(?:should be |be )?offered\b|\bcandidates? for\b|\bshould (?:be )?receiv|\bduring (?:treatment|therapy) with\b|\bcaution\b|\banticoagula|\bthird space\b|\bdrain/;
 const PERMITTED =

@@ -39,6 +39,16 @@ describe('checkpoint-inhibitor family', () => {
     ]);
   });
 
+  it('lets a defining parenthesis narrow the family to anti-PD-(L)1, but not an example list', () => {
+    expect(
+      therapies(exc('Prior checkpoint inhibitor (anti-PD-1 or anti-PD-L1).'))[0]?.anyOf,
+    ).toEqual([{ class: 'anti_pd1_pdl1' }]);
+    expect(therapies(exc('Prior checkpoint inhibitor (e.g. nivolumab).'))[0]?.anyOf).toEqual([
+      { class: 'anti_pd1_pdl1' },
+      { class: 'anti_ctla4' },
+    ]);
+  });
+
   it('keeps a PD-1 wording to anti-PD-(L)1 only', () => {
     expect(therapies(exc('Has previously had a PD-1 inhibitor.'))[0]?.anyOf).toEqual([
       { class: 'anti_pd1_pdl1' },
@@ -141,6 +151,16 @@ describe('washouts that are not', () => {
       { effect: 'require', anyOf: [{ class: 'platinum_chemotherapy' }], settings: 'any' },
       { effect: 'require', anyOf: [{ class: 'radiotherapy' }], settings: 'any' },
     ]);
+  });
+
+  it('does not read "either concurrently or sequentially" as concurrent use', () => {
+    expect(
+      therapies(
+        inc(
+          'Must have received carboplatin and pembrolizumab, either concurrently or sequentially.',
+        ),
+      ).map((t) => t.anyOf),
+    ).toEqual([[{ drug: 'carboplatin' }], [{ drug: 'pembrolizumab' }]]);
   });
 
   it('reads "in the 6 months preceding" as a washout', () => {
