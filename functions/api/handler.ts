@@ -40,6 +40,8 @@ import { normaliseNctId, trialDetail } from './trial-view.ts';
 export const API_VERSION = '1.0.0';
 export const DEFAULT_MAX_BODY_BYTES = 32 * 1024;
 export const DEFAULT_REFRESH_INTERVAL_MS = 60_000;
+/** Longer than an hourly sync takes to publish its snapshot (minutes). */
+export const DEFAULT_UNPUBLISHED_GRACE_MS = 15 * 60_000;
 
 export interface ApiHandlerOptions {
   repo: StudyRepository;
@@ -48,6 +50,8 @@ export interface ApiHandlerOptions {
   log?: Logger;
   /** How often the sync state's indexVersion is checked (default one minute). */
   refreshIntervalMs?: number;
+  /** How long a loaded container waits for a new version's snapshot (default 15 minutes). */
+  unpublishedGraceMs?: number;
   /** Allowed CORS origins (default: CORS_ORIGINS env, comma list). */
   corsOrigins?: string[];
   maxBodyBytes?: number;
@@ -79,6 +83,7 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
     build: serveIndex,
     now: () => now().getTime(),
     refreshIntervalMs: options.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS,
+    unpublishedGraceMs: options.unpublishedGraceMs ?? DEFAULT_UNPUBLISHED_GRACE_MS,
     log,
   });
   const dataSyncedAt = async () => {

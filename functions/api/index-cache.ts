@@ -3,6 +3,12 @@
  * state's `indexVersion` changes. The sync state is read at most once per interval;
  * concurrent requests share one read and one load; a failed refresh keeps serving the
  * index already in memory (and is logged). Only a container with no index yet fails.
+ *
+ * A sync bumps the version as it writes and publishes the snapshot when it finishes or
+ * pauses. Until then the new version can only be read the slow way (every active entry), so
+ * a container that has an index waits for the snapshot, for at most `unpublishedGraceMs`:
+ * long enough for a sync to finish, short enough that a publish that keeps failing cannot
+ * freeze the index.
  */
 import { ServiceUnavailableError } from '#http/errors.ts';
 import { errorFields, type Logger } from '#http/log.ts';
@@ -23,6 +29,8 @@ export interface IndexCacheOptions<I> {
   /** Epoch milliseconds. */
   now: () => number;
   refreshIntervalMs: number;
+  /** How long a loaded container waits for a new version's snapshot before reading it anyway. */
+  unpublishedGraceMs: number;
   log: Logger;
 }
 
@@ -33,6 +41,8 @@ export class MatchIndexCache<I> {
   private reloadTriedAt = Number.NEGATIVE_INFINITY;
   private stateInFlight: Promise<SyncState | undefined> | undefined;
   private loadInFlight: Promise<IndexSnapshot<I>> | undefined;
+  /** When a version without a snapshot was first seen (undefined: none pending). */
+  private unpublishedSince: number | undefined;
 
   constructor(private readonly options: IndexCacheOptions<I>) {}
 
@@ -42,13 +52,25 @@ export class MatchIndexCache<I> {
     const snapshot = this.snapshot;
     if (!snapshot) return this.load(state);
     const changed = state !== undefined && state.indexVersion !== snapshot.version;
+    if (!changed || !this.worthLoading(state)) return snapshot;
     const due = this.options.now() - this.reloadTriedAt >= this.options.refreshIntervalMs;
-    if (!changed || !(due || this.loadInFlight)) return snapshot;
+    if (!(due || this.loadInFlight)) return snapshot;
     try {
       return await this.load(state);
     } catch {
       return snapshot; // logged by load(); keep serving what we have
     }
+  }
+
+  /** A new version is loaded once its snapshot is published, or when none came in the grace. */
+  private worthLoading(state: SyncState): boolean {
+    if (state.indexSnapshot?.version === state.indexVersion) {
+      this.unpublishedSince = undefined;
+      return true;
+    }
+    const now = this.options.now();
+    this.unpublishedSince ??= now;
+    return now - this.unpublishedSince >= this.options.unpublishedGraceMs;
   }
 
   /** The sync state as last read (re-read when older than the interval); undefined if never readable. */
@@ -108,6 +130,7 @@ export class MatchIndexCache<I> {
     const previous = this.snapshot;
     try {
       const loaded = await repo.loadMatchIndex();
+      this.unpublishedSince = undefined;
       const index = build(loaded);
       const trials = loaded.core.trials.length;
       const loadMs = Math.round((performance.now() - started) * 10) / 10;

@@ -104,6 +104,7 @@ describe('match index refresh', () => {
     await match();
     const before = (await repo.getSyncState()).indexVersion;
     await repo.upsertStudies([fixtureTrial('NCT99000002')]);
+    await repo.publishIndex(); // as a sync does when it finishes
     expect((await repo.getSyncState()).indexVersion).not.toBe(before);
 
     clock += 30_000; // within the interval: the sync state is not even read
@@ -114,6 +115,21 @@ describe('match index refresh', () => {
     expect((await match()).ids).toEqual(['NCT99000001', 'NCT99000002']);
     expect(p.loads).toBe(2);
     expect(logs.some((l) => l.msg === 'match index refreshed')).toBe(true);
+  });
+
+  it('while a sync has not published its snapshot, keeps the index it has, up to the grace period', async () => {
+    await match();
+    await repo.upsertStudies([fixtureTrial('NCT99000002')]); // a sync under way: no snapshot yet
+    clock += 61_000;
+    expect((await match()).ids).toEqual(['NCT99000001']);
+    clock += 10 * 60_000;
+    expect((await match()).ids).toEqual(['NCT99000001']);
+    expect(p.loads).toBe(1);
+    // Past 15 minutes from when the new version was first seen: read the slow way after all.
+    clock += 5 * 60_000;
+    expect((await match()).ids).toEqual(['NCT99000001', 'NCT99000002']);
+    expect(p.loads).toBe(2);
+    expect(logs.find((l) => l.msg === 'match index refreshed')).toMatchObject({ source: 'active' });
   });
 
   it('does not reload when the version has not changed', async () => {
@@ -129,6 +145,7 @@ describe('match index refresh', () => {
   it('a failed refresh keeps serving the old index, is logged, and is retried after the interval', async () => {
     await match();
     await repo.upsertStudies([fixtureTrial('NCT99000003')]);
+    await repo.publishIndex();
     p.failLoads = true;
     clock += 61_000;
     const during = await match();
@@ -158,6 +175,7 @@ describe('match index refresh', () => {
     expect(p.stateReads).toBe(1);
 
     await repo.upsertStudies([fixtureTrial('NCT99000002')]);
+    await repo.publishIndex();
     clock += 61_000;
     const refreshed = await Promise.all(Array.from({ length: 12 }, () => match()));
     expect(refreshed.every((r) => r.ids.length === 2)).toBe(true);
