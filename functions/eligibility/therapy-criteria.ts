@@ -131,6 +131,11 @@ export function therapyMentions(text: string): Mention[] {
     const m = filtered[i] as Mention;
     if (m.ref.class !== 'anti_pd1_pdl1') continue;
     const words = text.slice(m.start, m.end);
+    // "PD-1, PD-L1 or CTLA-4 inhibitor": one head noun for both classes.
+    if (/\bctla[- ]?4\b/.test(words) && !filtered.some((f) => f.ref.class === 'anti_ctla4')) {
+      filtered.splice(i + 1, 0, { ref: { class: 'anti_ctla4' }, start: m.start, end: m.end });
+      continue;
+    }
     if (!ICI_FAMILY.test(words) || /\bpd[- ]?\(?l?\)?[- ]?[12]\b|\bpd[- ]?l[12]\b/.test(words))
       continue;
     // "Immune checkpoint inhibitor (anti-PD-1/PD-L1)": a parenthesis that defines the family
@@ -368,7 +373,7 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
       .join('. ');
     const negated =
       /\b(?:no|none|not|never|without|free of)\b[^.;]{0,30}\b(?:prior|previous(?:ly)?|received|receive|treated|exposure|exposed)\b|\bna[iï]ve to\b|[- ]na[iï]ve\b(?<!treatment[- ]na[iï]ve)(?<!therapy[- ]na[iï]ve)|\b[a-z]+(?:nib|mab|platin|taxel|trexed)\s+(?:treatment|therapy)[- ]na[iï]ve\b/.test(
-        core,
+        core.replace(/\b(?:no|not) (?:more|greater|fewer|less) than\b/g, ' '),
       );
     if (negated && !washout) {
       const mentions = therapyMentions(withoutExceptions(core)).filter(
@@ -859,6 +864,16 @@ function linesIn(text: string, section: Section): LinesFinding | undefined {
       if (/\bchemotherapy\b/.test(m[0]) && !/\bsystemic\b/.test(m[0])) return undefined;
       return withCounts({ kind: 'prior_lines', effect: 'require', min: a, max: b });
     }
+  }
+  // "at least one but no more than two prior regimens"
+  m = new RegExp(
+    `\\b(?:at least|a minimum of|>=|≥)\\s*${NUM}\\s+(?:but|and)\\s+(?:no more than|not more than|at most|up to|a maximum of|<=|≤)\\s*${NUM}\\s+${LINES_WORD}`,
+  ).exec(text);
+  if (m && section === 'inclusion') {
+    const a = numberOf(m[1]);
+    const b = numberOf(m[2]);
+    if (a !== undefined && b !== undefined && a <= b)
+      return withCounts({ kind: 'prior_lines', effect: 'require', min: a, max: b });
   }
   // "no more than 2 prior lines", "≤ 2 prior regimens", "up to 2", "maximum of 2"
   m = new RegExp(

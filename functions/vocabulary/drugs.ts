@@ -289,7 +289,7 @@ export const THERAPY_CLASS_PHRASES: readonly { pattern: RegExp; class: TherapyCl
   },
   {
     pattern:
-      /\banti[- ]?(?:pd[- ]?\(?l?\)?[- ]?1|programmed (?:cell )?death[- ](?:ligand[- ])?1)|\bpd[- ]?\(?l?\)?[- ]?1(?:\s*\/\s*(?:pd[- ]?)?l[- ]?1)?(?: or pd[- ]?l1)?[- ]?(?:\(.*?\)[- ]?)?(?:inhibitors?|blockers?|blockade|antibod(?:y|ies)|targeted|directed|axis|pathway|checkpoint)|\bimmune[- ]checkpoint[- ](?:inhibitors?|blockers?|blockade|therapy)|\bcheckpoint inhibitors?\b|\bicis?\b|\bimmunotherapy\b|\bimmuno-oncology\b|\bt[- ]cell co-?(?:regulatory|stimulat\w*|inhibitory)\b|\bcheckpoint pathways?\b/,
+      /\banti[- ]?(?:pd[- ]?\(?l?\)?[- ]?1|programmed (?:cell )?death[- ](?:ligand[- ])?1)|\bpd[- ]?l?[- ]?1(?:\s*(?:,|\/|or|and|and\/or)\s*(?:anti[- ]?)?(?:pd[- ]?l?[- ]?[12]|ctla[- ]?4|lag[- ]?3|tigit|tim[- ]?3))+,?\s*(?:inhibitors?|blockers?|antibod(?:y|ies)|agents?|therap(?:y|ies)|targeted|directed)\b|\bpd[- ]?\(?l?\)?[- ]?1(?:\s*\/\s*(?:pd[- ]?)?l[- ]?1)?(?: or pd[- ]?l1)?[- ]?(?:\(.*?\)[- ]?)?(?:inhibitors?|blockers?|blockade|antibod(?:y|ies)|targeted|directed|axis|pathway|checkpoint)|\bimmune[- ]checkpoint[- ](?:inhibitors?|blockers?|blockade|therapy)|\bcheckpoint inhibitors?\b|\bicis?\b|\bimmunotherapy\b|\bimmuno-oncology\b|\bt[- ]cell co-?(?:regulatory|stimulat\w*|inhibitory)\b|\bcheckpoint pathways?\b/,
     class: 'anti_pd1_pdl1',
   },
   {
@@ -310,7 +310,7 @@ export const THERAPY_CLASS_PHRASES: readonly { pattern: RegExp; class: TherapyCl
   },
   {
     pattern:
-      /\begfr[- ](?:and|\/|x)[- ]?c?-?met bispecific|\bbispecific (?:egfr|antibody targeting egfr)|\begfr[- ]target\w*[^;]{0,100}\bbispecific/,
+      /\begfr[- ](?:and|\/|x)?[- ]?c?-?met bispecific|\bbispecific (?:egfr|antibody targeting egfr)|\begfr[- ]target\w*[^;]{0,100}\bbispecific/,
     class: 'egfr_met_bispecific',
   },
   {

@@ -106,6 +106,31 @@ describe('names and lists', () => {
   });
 });
 
+describe('lists and counts', () => {
+  it('reads a target list sharing one head noun ("PD-1, PD-L1 or CTLA-4 inhibitor")', () => {
+    expect(therapies(exc('Prior PD-L1, PD-1 or CTLA-4 inhibitor therapy.'))[0]?.anyOf).toEqual([
+      { class: 'anti_pd1_pdl1' },
+      { class: 'anti_ctla4' },
+    ]);
+  });
+
+  it('reads "EGFR-MET bispecific" as the bispecific class', () => {
+    expect(therapies(exc('Prior EGFR-MET bispecific antibody.'))[0]?.anyOf).toEqual([
+      { class: 'egfr_met_bispecific' },
+    ]);
+  });
+
+  it('reads "at least one but no more than two prior regimens" as both bounds', () => {
+    expect(
+      ofKind(inc('Received at least one but no more than two prior regimens.'), 'prior_lines')[0],
+    ).toMatchObject({ min: 1, max: 2 });
+  });
+
+  it('does not read "no more than one prior chemotherapy regimen" as no prior chemotherapy', () => {
+    expect(therapies(inc('No more than one prior chemotherapy regimen.'))).toEqual([]);
+  });
+});
+
 describe('exceptions', () => {
   it('ends a parenthesised exception at its parenthesis, and reads an excepted setting as advanced-only', () => {
     expect(

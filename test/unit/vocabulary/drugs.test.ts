@@ -89,6 +89,8 @@ describe('lookupTherapyClass', () => {
     ['an anti-KRAS agent', 'kras_g12c_inhibitor'],
     ['drugs targeting the HGF/MET pathway', 'met_inhibitor'],
     ['VEGF receptor inhibitors', 'anti_vegf'],
+    ['PD-1 or PD-L1 antibodies', 'anti_pd1_pdl1'],
+    ['EGFR-MET bispecific antibody', 'egfr_met_bispecific'],
   ])('%s → %s', (phrase, cls) => {
     expect(lookupTherapyClass(phrase)).toBe(cls);
   });
