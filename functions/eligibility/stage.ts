@@ -155,9 +155,6 @@ export function stageFinding(folded: string): StageFinding | undefined {
     ) {
       settings.add('metastatic');
     }
-    // "Stage IIIB-IV, not amenable to curative treatment": the words are rule 10's "advanced"
-    // as well as the stages they name.
-    if (curativeNot && stages.some((s) => s.startsWith('IV'))) settings.add('advanced');
     return { stages, settings: [...settings] };
   }
   if (metastatic && unresectable && !locally && !advanced) {

@@ -104,10 +104,10 @@ describe('"one of the following" alternatives', () => {
 describe('stage settings', () => {
   const stageOf = (text: string) => ofKind(facts([text]), 'stage')[0];
 
-  it('reads "not amenable to curative treatment" beside named stages as the advanced setting too', () => {
+  it('keeps "stage IV, not amenable to curative surgery" to the stage it names (a narrower, not wider, rule)', () => {
     expect(stageOf('Stage IV lung cancer, not amenable to curative surgery.')).toMatchObject({
       stages: expect.arrayContaining(['IVA', 'IVB']),
-      settings: ['advanced'],
+      settings: [],
     });
   });
 
