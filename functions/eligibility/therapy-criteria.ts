@@ -240,16 +240,13 @@ function numberOf(s: string | undefined): number | undefined {
 }
 
 const EXCEPTION_WORDS =
-  'except(?: for)?|other than|besides|excluding|with the exception of|apart from|aside from';
+  'except(?: for)?|other than|besides|excluding|with the exception of|apart from|aside from|unless';
 
 /** Text with exception clauses removed ("… except osimertinib", "other than adjuvant …"). */
 function withoutExceptions(text: string): string {
   return text
     .replace(new RegExp(`\\([^()]*\\b(?:${EXCEPTION_WORDS})\\b[^()]*\\)`, 'g'), ' ')
-    .replace(
-      /\b(?:except(?: for)?|other than|besides|excluding|with the exception of|apart from|aside from)\b[^.;]*/g,
-      ' ',
-    )
+    .replace(new RegExp(`\\b(?:${EXCEPTION_WORDS})\\b[^.;]*`, 'g'), ' ')
     .replace(
       /\((?:[^()]*\b(?:combination|combined|monotherapy|with or without|alone|either)\b[^()]*)\)/g,
       ' ',
@@ -262,7 +259,7 @@ function withoutExceptions(text: string): string {
 const ANY_SETTING =
   /\bin any setting\b|\bany setting\b|\bincluding (?:in the )?(?:neo)?adjuvant|\b(?:neo)?adjuvant[^.;]{0,40}\b(?:or|and)\b[^.;]{0,20}\b(?:metastatic|advanced)/;
 const ADVANCED_SETTING =
-  /\bfor (?:the treatment of )?(?:locally[- ]advanced|advanced|metastatic|recurrent|stage iv|stage iii[bc]|unresectable)|\bin the (?:advanced|metastatic) setting|\bfor (?:advanced|metastatic|recurrent)[^.;]{0,30}(?:disease|nsclc|cancer)/;
+  /\b(?:as|in the|in) (?:a |an )?(?:first|second|third|1st|2nd|3rd)[- ]line\b|\bfor (?:the treatment of )?(?:locally[- ]advanced|advanced|metastatic|recurrent|stage iv|stage iii[bc]|unresectable)|\bin the (?:advanced|metastatic) setting|\bfor (?:advanced|metastatic|recurrent)[^.;]{0,30}(?:disease|nsclc|cancer)/;
 /** "Prior adjuvant chemotherapy is allowed", "(neoadjuvant and adjuvant therapy is allowed)". */
 const PERIOPERATIVE_ALLOWED =
   /\b(?:neo-?)?adjuvant\b[^.;)]{0,80}\b(?:(?<!\bnot (?:be )?)(?:allowed|permitted|permissible|acceptable)|(?<!\bnot )eligible)\b/;

@@ -148,6 +148,15 @@ describe('exceptions', () => {
     ]);
   });
 
+  it('reads "unless given as adjuvant treatment" and "as first-line treatment" as advanced-only', () => {
+    expect(
+      therapies(exc('Prior osimertinib, unless given as adjuvant treatment.'))[0]?.settings,
+    ).toBe('advanced');
+    expect(therapies(exc('Prior alectinib as first-line treatment.'))[0]?.settings).toBe(
+      'advanced',
+    );
+  });
+
   it('does not forbid a class when a drug of that class is excepted', () => {
     expect(therapies(exc('Prior EGFR TKI other than erlotinib.'))).toEqual([]);
   });
