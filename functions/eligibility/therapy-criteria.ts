@@ -457,6 +457,12 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
     const mentions = therapyMentions(withoutExceptions(core)).filter(
       (m) => !isStudyDrugContext(core, m),
     );
+    // "Untreated for advanced disease, except EGFR TKI": naive to all but a therapy we cannot
+    // subtract, so no naivety rule (to discuss).
+    const exceptedTherapy = [
+      ...core.matchAll(new RegExp(`\\b(?:${EXCEPTION_WORDS})\\b[^.;)]*`, 'g')),
+    ].some((e) => therapyMentions(e[0]).length > 0 && !PERIOPERATIVE_WORDS.test(e[0]));
+    if (naive && !lines && exceptedTherapy) return out;
     if (naive && !lines) {
       // "no prior chemotherapy" names a class: that is a forbid of the class, not naivety.
       const noPriorClass = /\bno (?:prior|previous) ([a-z- ]+?)(?: therapy| treatment)?\b/.exec(
@@ -616,7 +622,7 @@ const PLAN =
 
 /** What a counted line held: "line of …", "regimen with …", "… including …". */
 const LINE_CONTENT_LEAD =
-  /(?:\b(?:lines?|regimens?|cycles?)\s+(?:of|with|containing)\s+(?:(?:a|an|prior|previous|standard|systemic|first-line|second-line)\s+)*|\b(?:including|which (?:must )?(?:include|included)|must include|containing|consisting of)\s+(?:(?:a|an|both|at least one|prior|one)\s+)*)$/;
+  /(?:\b(?:lines?|regimens?|cycles?)\s+(?:of|with|containing)\s+(?:(?:a|an|prior|previous|standard|systemic|first-line|second-line)\s+)*|\b(?:including|(?:which|that) (?:must )?(?:include[sd]?|contain(?:s|ed)?)|must include|containing|consisting of)\s+(?:(?:a|an|both|at least one|prior|one)\s+)*)$/;
 
 /** Chemotherapy given with radiotherapy: a requirement of radiotherapy as well. */
 const CHEMORADIATION =
@@ -630,11 +636,18 @@ const UNNAMED_ALTERNATIVE =
   /\b(?:targeted|biologic(?:al)?|hormonal|investigational|cellular|cell) (?:therap|agent|drug|treatment)|\bother (?:systemic |anti-?cancer |anti-?tumou?r |standard )?(?:therap|treatment|agent|drug|regimen)|\bbiotherapy\b/;
 
 /** The requirements that required-therapy mentions make, one per "and"-joined group. */
-function requiredGroups(cleaned: string, allMentions: Mention[], item: string): TherapyFinding[] {
+function requiredGroups(
+  cleaned: string,
+  allMentions: Mention[],
+  item: string,
+): TherapyItemFinding[] {
   // In NSCLC a required "prior checkpoint inhibitor" is an anti-PD-(L)1: the family's
   // anti-CTLA-4 is only added where it widens an exclusion.
   const mentions = allMentions.filter((m) => !m.family);
   const out: TherapyFinding[] = [];
+  // "Received chemotherapy, targeted therapy or immunotherapy for advanced disease": no class
+  // list can be required, but at least one line for advanced disease is.
+  let voidedForAdvanced = false;
   // Words of an earlier sentence ("Patient who failed conventional treatment.") do not qualify
   // the therapies of this one.
   const firstStart = mentions[0]?.start ?? 0;
@@ -656,6 +669,7 @@ function requiredGroups(cleaned: string, allMentions: Mention[], item: string): 
     if (anyOf.length === 0) continue;
     const list = cleaned.slice(first, to + 40).split(/[.;]/)[0] ?? '';
     const unnamed = UNNAMED_ALTERNATIVE.exec(list);
+    if (unnamed && ADVANCED_SETTING.test(item)) voidedForAdvanced = true;
     if (
       unnamed &&
       !group.some((m) => m.start - first <= unnamed.index && m.end - first >= unnamed.index)
@@ -717,6 +731,8 @@ function requiredGroups(cleaned: string, allMentions: Mention[], item: string): 
       settings: 'any',
     });
   }
+  if (out.length === 0 && voidedForAdvanced)
+    return [{ kind: 'prior_lines', effect: 'require', min: 1 }];
   return out;
 }
 

@@ -316,6 +316,31 @@ describe('required therapies', () => {
     ).toEqual([]);
   });
 
+  it('reads a list with an unnamed kind "for advanced disease" as at least one line', () => {
+    const f = inc(
+      'Received chemotherapy, targeted therapy or immunotherapy for metastatic disease.',
+    );
+    expect(therapies(f)).toEqual([]);
+    expect(ofKind(f, 'prior_lines')[0]).toMatchObject({ min: 1 });
+  });
+
+  it('requires what a counted line "included"', () => {
+    expect(
+      therapies(
+        inc('Progression after at least one line of systemic therapy that included a taxane.'),
+      )[0]?.anyOf,
+    ).toEqual([{ class: 'taxane' }]);
+  });
+
+  it('reads no naivety when a therapy is excepted from it', () => {
+    expect(
+      ofKind(
+        inc('Untreated with systemic therapy for metastatic disease, except an ALK inhibitor.'),
+        'treatment_naive',
+      ),
+    ).toEqual([]);
+  });
+
   it('reads "prior receipt of" and "has undergone"', () => {
     expect(therapies(inc('Prior receipt of pembrolizumab.'))[0]?.anyOf).toEqual([
       { drug: 'pembrolizumab' },
