@@ -318,7 +318,7 @@ describe('required therapies', () => {
 
   it('reads a list with an unnamed kind "for advanced disease" as at least one line', () => {
     const f = inc(
-      'Received chemotherapy, targeted therapy or immunotherapy for metastatic disease.',
+      'Has received chemotherapy, targeted therapy or immunotherapy for metastatic disease.',
     );
     expect(therapies(f)).toEqual([]);
     expect(ofKind(f, 'prior_lines')[0]).toMatchObject({ min: 1 });
