@@ -15,6 +15,7 @@ import { extractScope } from './scope.ts';
 import { stageFinding } from './stage.ts';
 import { stripPermissions } from './text.ts';
 import { therapyInItem } from './therapy-criteria.ts';
+import { profileTopicOf } from './topics.ts';
 
 /** Bump on every change of behaviour: the sync re-derives facts of older versions. */
 export const EXTRACTOR_VERSION = '2026-11-27.8';
@@ -165,10 +166,12 @@ export function extractFacts(study: Study): TrialFacts {
     if (drafts.length === 0) {
       if (introducesChildren) return;
       if (scope.criteria.some((c) => c.evidence.quote === item.text)) return;
+      const topic = profileTopicOf(item.text, item.section);
       criteria.push({
         kind: 'unclassified',
         effect: item.section === 'inclusion' ? 'require' : 'forbid',
         evidence,
+        ...(topic ? { topic } : {}),
         ...(cohorts ? { cohorts } : {}),
       });
       return;

@@ -198,9 +198,24 @@ export interface SexCriterion extends CriterionBase {
   sex: Sex;
 }
 
-/** An item no profile can decide (labs, organ function, consent, contraception, washouts). */
+/** What a profile states, for an item about it that the extractor could not read. */
+export type ProfileTopic =
+  | 'biomarker'
+  | 'prior_therapy'
+  | 'stage'
+  | 'brain_metastases'
+  | 'performance'
+  | 'histology';
+
+/**
+ * An item the extractor could not read. Without `topic`: one no profile can decide (labs,
+ * organ function, consent, contraception, washouts), "to discuss with your doctor". With
+ * `topic`: it speaks of something a profile states, so it is unknown for every profile (the
+ * trial is at best `possible`) and its words are shown as the reason.
+ */
 export interface UnclassifiedCriterion extends CriterionBase {
   kind: 'unclassified';
+  topic?: ProfileTopic | undefined;
 }
 
 export type Criterion =

@@ -10,6 +10,7 @@ import type {
   DiseaseSetting,
   Predicate,
   PredicateOf,
+  ProfileTopic,
   TherapyRef,
 } from '#eligibility/facts.ts';
 import { type Alteration, type Gene, type Histology, STAGE_LEAVES } from '#vocabulary/codes.ts';
@@ -18,6 +19,16 @@ import type { Profile, ProfileTherapy } from './profile.ts';
 import { LOCAL_CLASSES } from './therapy-classes.ts';
 
 export type Tri = 'true' | 'false' | 'unknown';
+
+/** A profile topic in words, for criteria the extractor could not read. */
+export const TOPIC_WORDS: Record<ProfileTopic, string> = {
+  biomarker: 'biomarkers',
+  prior_therapy: 'prior treatment',
+  stage: 'stage or disease setting',
+  brain_metastases: 'brain metastases',
+  performance: 'performance status',
+  histology: 'histology',
+};
 export type CriterionStatus = 'met' | 'not_met' | 'unknown';
 
 const or = (values: Iterable<Tri>): Tri => {
@@ -427,6 +438,8 @@ export function needsOf(c: Predicate): string {
     case 'sex':
       return 'sex';
     case 'unclassified':
-      return 'discussion with your doctor';
+      return c.topic
+        ? `your doctor's reading of this criterion on ${TOPIC_WORDS[c.topic]} (the matcher could not read it)`
+        : 'discussion with your doctor';
   }
 }

@@ -74,7 +74,7 @@ const coordinate = (x: number): number => Math.round(x * 1e4) / 1e4;
  * a second evaluation, never a wrong one.
  */
 function predicateKey(p: Predicate): string {
-  if (p.kind === 'unclassified') return p.effect;
+  if (p.kind === 'unclassified') return `${p.effect}:${p.topic ?? ''}`;
   const { cohorts: _c, ...rest } = p;
   return JSON.stringify(rest);
 }

@@ -1,5 +1,6 @@
 /** Short human labels for criteria, written from the patient's side ("Must not have …"). */
 import type { BiomarkerRef, Predicate, TherapyRef } from '#eligibility/facts.ts';
+import { TOPIC_WORDS } from './evaluate.ts';
 
 const list = (items: string[], joiner = 'or'): string =>
   items.length <= 1
@@ -61,7 +62,9 @@ function predicate(c: Predicate): string {
     case 'sex':
       return c.sex;
     case 'unclassified':
-      return 'other criterion';
+      return c.topic
+        ? `a criterion on ${TOPIC_WORDS[c.topic]} (in the trial's words)`
+        : 'other criterion';
   }
 }
 

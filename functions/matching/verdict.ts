@@ -168,7 +168,8 @@ export function compileCriteria<C extends Predicate>(
     const discuss: number[] = [];
     criteria.forEach((c, i) => {
       if (!applies(c, cohort)) return;
-      if (c.kind === 'unclassified') discuss.push(i);
+      // An unread item about a profile fact is undecided (unknown), not a topic to discuss.
+      if (c.kind === 'unclassified' && !c.topic) discuss.push(i);
       else members.push(i);
     });
     return cohort === undefined ? { members, discuss } : { cohort, members, discuss };

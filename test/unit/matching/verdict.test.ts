@@ -45,6 +45,29 @@ describe('verdicts', () => {
     expect(v.toDiscuss).toEqual([{ quote: 'Adequate renal function', section: 'inclusion' }]);
     expect(v.reasons.map((r) => r.criterion.kind)).toEqual(['ecog']);
   });
+
+  it('an unread requirement about a profile fact is unknown: possible at best, quoted as the reason', () => {
+    const t = facts([
+      req({ kind: 'unclassified', topic: 'biomarker' }, 'Presence of a PACC-class EGFR variant'),
+      req({ kind: 'unclassified' }, 'Adequate renal function'),
+      req({ kind: 'ecog', max: 1 }),
+    ]);
+    const v = evaluateTrial(
+      t,
+      profile({ ecog: 1, biomarkers: [{ gene: 'ALK', alteration: 'fusion' }] }),
+    );
+    expect(v.verdict).toBe('possible');
+    expect(v.reasons[0]).toMatchObject({
+      status: 'unknown',
+      quote: 'Presence of a PACC-class EGFR variant',
+      criterion: {
+        kind: 'unclassified',
+        label: "Must have a criterion on biomarkers (in the trial's words)",
+      },
+    });
+    expect(v.unknowns[0]).toMatch(/could not read it/);
+    expect(v.toDiscuss).toEqual([{ quote: 'Adequate renal function', section: 'inclusion' }]);
+  });
 });
 
 describe('scope', () => {
