@@ -232,6 +232,8 @@ const NUMBER: Record<string, number> = {
   '6': 6,
 };
 const NUM = '(\\d|one|two|three|four|five|single)';
+/** "… completed at least 6 months before": a number of days, weeks or cycles is no count of lines. */
+const NOT_A_DURATION = '(?!\\s*(?:days?|weeks?|months?|years?|cycles?|courses?|doses?|half))';
 const LINES_WORD =
   '(?:(?:prior |previous |systemic |standard |anti-?cancer |anti-?tumou?r |chemotherapy |treatment |therapy )*(?:lines?|regimens?|treatments?|therap(?:y|ies))(?: of (?:systemic |anti-?cancer |anti-?tumou?r )*(?:therapy|treatment|chemotherapy))?)';
 
@@ -565,7 +567,7 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
     const priorWords =
       /\bprior\b|\bprevious(?:ly)?\b|\breceived\b|\btreated with\b|\btreatment with\b|\bexposure to\b|\bexposed to\b|\bhistory of\b|\bhad (?:received|been)\b|\bin any setting\b|\bpretreated\b|\bpre-treated\b|\buse of\b|\b(?:have |has |had )?used\b/;
     if (
-      /\b(?:prior|previous) (?:systemic |anti-?cancer |anti-?tumou?r )*(?:therapy|treatment|regimen)s?\b[^.;]{0,80}\bfor (?:the treatment of )?(?:locally[- ]advanced|advanced|metastatic|recurrent|stage iv)|\b(?:received|had) (?:any )?(?:prior )?systemic (?:anti-?cancer |anti-?tumou?r )?(?:therapy|treatment)[^.;]{0,60}\bfor (?:locally[- ]advanced|advanced|metastatic|recurrent)/.test(
+      /\b(?:prior|previous) (?:systemic |anti-?cancer |anti-?tumou?r )*(?:therapy|treatment|regimen)s?\b[^.;]{0,80}\bfor (?:the treatment of )?(?:locally[- ]advanced|advanced|metastatic|recurrent|stage iv)|\b(?:prior|previous) systemic (?:anti-?cancer |anti-?tumou?r )?(?:therapy|treatment)s? (?:for|of) (?:the |their |this )?(?:current |study )?(?:nsclc|lung cancer|non-small|cancer\b)|\b(?:received|had) (?:any )?(?:prior )?systemic (?:anti-?cancer |anti-?tumou?r )?(?:therapy|treatment)[^.;]{0,60}\bfor (?:locally[- ]advanced|advanced|metastatic|recurrent)/.test(
         clause,
       )
     ) {
@@ -591,6 +593,16 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
           cleaned.slice(Math.max(0, m.start - 45), m.start),
         ),
     );
+    // "Two or more EGFR TKIs": a count per class is no forbid of the class.
+    for (let k = mentions.length - 1; k >= 0; k--) {
+      const m = mentions[k] as Mention;
+      if (
+        /\b(?:two|three|2|3|multiple|several|more than (?:one|1))\s+(?:or more\s+)?(?:(?:prior|previous|different|lines? of)\s+)*$|(?:>=|≥|>)\s*\d\s*(?:(?:prior|previous)\s+)?$/.test(
+          cleaned.slice(Math.max(0, m.start - 30), m.start),
+        )
+      )
+        mentions.splice(k, 1);
+    }
     const radiotherapy = plainRadiotherapy(cleaned);
     if (mentions.length === 0 && !(radiotherapy && priorWords.test(clause))) continue;
     if (
@@ -905,14 +917,18 @@ function linesIn(text: string, section: Section): LinesFinding | undefined {
     // "more than 2 prior lines", "≥ 2 prior lines", "prior lines of therapy >= 2", "received 3 or more"
     m =
       new RegExp(`(?:more than|greater than|>)\\s*${NUM}\\s+${LINES_WORD}`).exec(text) ??
-      new RegExp(`${LINES_WORD}[^.;]{0,30}?(?:more than|greater than|>)\\s*${NUM}\\b`).exec(text);
+      new RegExp(
+        `${LINES_WORD}[^.;]{0,30}?(?:more than|greater than|>)\\s*${NUM}\\b${NOT_A_DURATION}`,
+      ).exec(text);
     if (m) {
       const n = numberOf(m[1]);
       if (n !== undefined) return withCounts({ kind: 'prior_lines', effect: 'require', max: n });
     }
     m =
       new RegExp(`(?:>=|at least|≥)\\s*${NUM}\\s+${LINES_WORD}`).exec(text) ??
-      new RegExp(`${LINES_WORD}[^.;]{0,30}?(?:>=|≥|at least)\\s*${NUM}\\b`).exec(text) ??
+      new RegExp(`${LINES_WORD}[^.;]{0,30}?(?:>=|≥|at least)\\s*${NUM}\\b${NOT_A_DURATION}`).exec(
+        text,
+      ) ??
       new RegExp(`\\b${NUM}\\s+or more\\s+${LINES_WORD}`).exec(text);
     if (m) {
       const n = numberOf(m[1]);

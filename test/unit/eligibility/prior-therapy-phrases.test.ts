@@ -131,6 +131,32 @@ describe('lists and counts', () => {
   });
 });
 
+describe('counts and durations', () => {
+  it('does not read a duration after "at least" as a count of lines', () => {
+    const f = exc(
+      'Has received prior systemic therapy for metastatic NSCLC. Prior adjuvant therapy is allowed if completed at least 6 months before.',
+    );
+    expect(ofKind(f, 'prior_lines')).toEqual([]);
+    expect(ofKind(f, 'treatment_naive')).toHaveLength(1);
+  });
+
+  it('does not forbid a class an exclusion only counts ("two or more EGFR TKIs")', () => {
+    expect(therapies(exc('Prior treatment with two or more EGFR TKIs.'))).toEqual([]);
+  });
+
+  it('reads "prior systemic therapy for NSCLC" as naivety, with perioperative treatment when it says so', () => {
+    expect(
+      ofKind(exc('Any prior systemic anticancer therapy for NSCLC.'), 'treatment_naive'),
+    ).toEqual([expect.objectContaining({ includesPerioperative: false })]);
+    expect(
+      ofKind(
+        exc('Prior systemic therapy for lung cancer, including adjuvant therapy.'),
+        'treatment_naive',
+      ),
+    ).toEqual([expect.objectContaining({ includesPerioperative: true })]);
+  });
+});
+
 describe('exceptions', () => {
   it('ends a parenthesised exception at its parenthesis, and reads an excepted setting as advanced-only', () => {
     expect(
