@@ -432,7 +432,7 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
         ));
     // "TKI treatment-naive": naive to a kind of drug, not to all treatment.
     const kindNaive =
-      /\b(?:tkis?|inhibitors?|immunotherapy|chemotherapy|targeted therapy|\w+(?:nib|mab))\s*(?:\([^)]*\)\s*)?(?:treatment|therapy)?[- ]na[iï]ve\b/.exec(
+      /(?:\b[a-z0-9]+[- ]){0,2}\b(?:tkis?|inhibitors?|immunotherapy|chemotherapy|targeted therapy|\w+(?:nib|mab))\s*(?:\([^)]*\)\s*)?(?:treatment|therapy)?[- ]na[iï]ve\b/.exec(
         text,
       );
     if (kindNaive) {

@@ -300,6 +300,10 @@ describe('negated inclusions', () => {
     ).toEqual([{ effect: 'forbid', anyOf: [{ class: 'anti_pd1_pdl1' }], settings: 'any' }]);
   });
 
+  it('reads the gene before "TKI treatment-naive"', () => {
+    expect(therapies(inc('ALK TKI treatment-naive.'))[0]?.anyOf).toEqual([{ class: 'alk_tki' }]);
+  });
+
   it('reads "receiving first-line X" as untreated, but not after progression', () => {
     expect(
       ofKind(inc('Patients starting first-line chemo-immunotherapy.'), 'treatment_naive'),
