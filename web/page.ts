@@ -354,6 +354,7 @@ function card(r,index,hasLocation){
     el('p',{className:'verdict'},[el('span',{className:'badge '+r.verdict},[el('span',{'aria-hidden':'true',text:v.icon+' '}),v.text]),el('span',{className:'hint',text:' '+v.explain})]),
     el('h3',{id:hid,text:r.title||r.nctId}),
     el('p',{className:'meta',text:meta}),
+    r.treatmentStudy===false?el('p',{className:'meta',text:'Not a treatment trial: a registry, a care or a testing study.'}):null,
     r.cohort?el('p',{className:'meta',text:'Best fitting part of the trial: '+r.cohort}):null,
     siteBlock(r,hasLocation),
     r.verdict==='excluded'?section('What rules it out',notMet):null,

@@ -58,6 +58,7 @@ export const studySchema = z.looseObject({
       .looseObject({
         studyType: z.string().optional(),
         phases: z.array(z.string()).optional(),
+        designInfo: z.looseObject({ primaryPurpose: z.string().optional() }).optional(),
       })
       .optional(),
     armsInterventionsModule: z

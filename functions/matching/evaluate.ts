@@ -439,7 +439,7 @@ export function needsOf(c: Predicate): string {
       return 'sex';
     case 'unclassified':
       return c.topic
-        ? `your doctor's reading of this criterion on ${TOPIC_WORDS[c.topic]} (the matcher could not read it)`
+        ? `${TOPIC_WORDS[c.topic]}, as the trial words it (the matcher could not read it)`
         : 'discussion with your doctor';
   }
 }

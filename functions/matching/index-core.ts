@@ -17,7 +17,7 @@ import { RECRUITING_SITE_STATUSES } from '#vocabulary/codes.ts';
 import { allCriteria, type TrialWords } from './verdict.ts';
 
 /** Changes when the core's shape changes: a stored core of another format is not read. */
-export const INDEX_CORE_FORMAT = 1;
+export const INDEX_CORE_FORMAT = 2;
 
 export interface CoreTrial {
   nctId: string;
@@ -25,8 +25,12 @@ export interface CoreTrial {
   status: string;
   phases: string[];
   lastUpdatePostDate: string;
-  /** 1 for an observational study (registries, cohorts): ranked after treatment trials. */
-  observational?: 1 | undefined;
+  /**
+   * 1 when the study does not test a treatment: observational (registries, cohorts), or
+   * interventional for supportive care, diagnosis, screening, prevention… Ranked after
+   * treatment trials of the same verdict and driver, and said so in the result.
+   */
+  notTreatment?: 1 | undefined;
   scope: NsclcScope;
   /** TrialFacts.cohorts. */
   cohorts: string[];
@@ -131,7 +135,7 @@ export function splitEntries(
       geo,
       siteCount: sites.length,
     };
-    if (entry.studyType === 'OBSERVATIONAL') trial.observational = 1;
+    if (!isTreatmentStudy(entry)) trial.notTreatment = 1;
     if (scoped.length > 0) trial.scoped = scoped;
     if (hashOf) trial.hash = hashOf(entry).slice(0, HASH_CHARS);
     trials.push(trial);
@@ -139,6 +143,11 @@ export function splitEntries(
   }
   return { core: { format: INDEX_CORE_FORMAT, predicates, trials }, displays };
 }
+
+/** A treatment trial: interventional, for treatment (or without a stated purpose). */
+export const isTreatmentStudy = (e: Pick<MatchIndexEntry, 'studyType' | 'primaryPurpose'>) =>
+  e.studyType !== 'OBSERVATIONAL' &&
+  (e.primaryPurpose === undefined || e.primaryPurpose === 'TREATMENT');
 
 /** One entry's words, in the order splitEntries gives its criteria and sites. */
 export function displayOf(

@@ -35,8 +35,8 @@ export interface IndexedTrial {
   notNsclc: boolean;
   /** Highest phase (PHASE3 > PHASE2 …), for ranking. */
   phaseRank: number;
-  /** 1 for an observational study (a registry, a cohort): ranked after treatment trials. */
-  observational: number;
+  /** 1 for a study that tests no treatment (CoreTrial.notTreatment): ranked after treatment trials. */
+  notTreatment: number;
   /** Phases for filtering; a trial without phases counts as NA. */
   phases: readonly string[];
   /** The same as bits (see phaseMask). */
@@ -136,7 +136,7 @@ export function buildMatchIndex(core: IndexCore): MatchIndex {
       ordinal,
       notNsclc: t.scope === 'not_nsclc',
       phaseRank: Math.max(0, ...phases.map((p) => PHASE_RANK[p] ?? 0)),
-      observational: t.observational ?? 0,
+      notTreatment: t.notTreatment ?? 0,
       phases,
       phaseMask: phaseMask(phases),
       targets: t.targets.filter((r) => r.gene !== 'PD-L1' && r.gene !== 'TMB'),

@@ -10,7 +10,7 @@
  *
  * Ranking (a clinician's order): eligible before possible (before excluded, when asked for);
  * a trial built for the patient's driver before an all-comers trial; a treatment trial before
- * an observational study; fewer unknowns; nearer
+ * a study that tests no treatment (registries, supportive care…); fewer unknowns; nearer
  * site; later phase; then NCT id so ties are stable.
  */
 import type { BiomarkerRef, Predicate } from '#eligibility/facts.ts';
@@ -80,6 +80,8 @@ export interface MatchResult {
   cohort?: string | undefined;
   /** The trial is built for one of the patient's drivers (facts.targets). */
   targetsPatientDriver: boolean;
+  /** False for a study that tests no treatment: a registry, supportive care, diagnosis… */
+  treatmentStudy: boolean;
   reasons: Reason[];
   /** What the profile would need to state to settle the open criteria. */
   unknowns: string[];
@@ -157,14 +159,14 @@ function siteView(s: Site, km: number): NearestSite {
 
 /**
  * The ranking as one number per candidate, smaller first: verdict, driver and treatment
- * trial before observational study (4 bits), unknowns (8 bits, capped), distance in whole km
+ * trial before a study that tests no treatment (4 bits), unknowns (8 bits, capped), distance in whole km
  * (15 bits), later phase first (3 bits), and the NCT-id ordinal (21 bits) so ties are stable.
  * 51 bits: exact in a double, and a native
  * numeric sort of a Float64Array is far cheaper than an object comparator.
  */
 function rankKey(c: Candidate): number {
   const combo =
-    (verdictRank(c.decision.verdict) * 2 + (c.targeted ? 0 : 1)) * 2 + c.trial.observational;
+    (verdictRank(c.decision.verdict) * 2 + (c.targeted ? 0 : 1)) * 2 + c.trial.notTreatment;
   const unknown = Math.min(c.decision.unknown, 255);
   const km = Number.isFinite(c.distanceKm) ? Math.min(Math.round(c.distanceKm), 32_766) : 32_767;
   const phase = 7 - c.trial.phaseRank;
@@ -320,6 +322,7 @@ export function presentMatch(
       lastUpdatePostDate: t.lastUpdatePostDate,
       verdict: why.verdict,
       targetsPatientDriver: c.targeted,
+      treatmentStudy: trial.notTreatment === 0,
       reasons: why.reasons,
       unknowns: why.unknowns,
       toDiscuss: why.toDiscuss,

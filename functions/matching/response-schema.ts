@@ -83,6 +83,11 @@ export const matchResultSchema = z.object({
   targetsPatientDriver: z
     .boolean()
     .describe('The trial is built for one of the patient’s positive driver alterations.'),
+  treatmentStudy: z
+    .boolean()
+    .describe(
+      'False for a study that tests no treatment (observational registries and cohorts; supportive care, diagnostic, screening or prevention studies): ranked after treatment trials of the same verdict.',
+    ),
   reasons: z.array(reason).describe('Criteria with their status and quote; conflicts first.'),
   unknowns: z
     .array(z.string())

@@ -60,6 +60,7 @@ export function toMatchIndexEntry(study: Study, facts: TrialFacts): MatchIndexEn
     maximumAge: p.eligibilityModule?.maximumAge,
     sex: p.eligibilityModule?.sex,
     studyType: p.designModule?.studyType,
+    primaryPurpose: p.designModule?.designInfo?.primaryPurpose,
     facts,
     sites: referralSites(study),
   };

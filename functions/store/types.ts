@@ -35,6 +35,8 @@ export interface MatchIndexEntry {
   sex?: string | undefined;
   /** INTERVENTIONAL, OBSERVATIONAL, EXPANDED_ACCESS (absent in entries stored before it was kept). */
   studyType?: string | undefined;
+  /** TREATMENT, SUPPORTIVE_CARE, DIAGNOSTIC, … (interventional studies; absent in older entries). */
+  primaryPurpose?: string | undefined;
   facts: TrialFacts;
   /** Only sites that can take a referral (recruiting / not yet / by invitation). */
   sites: Site[];

@@ -106,6 +106,20 @@ describe('ranking', () => {
     ];
     const r = run(entries, { location: { ...BOSTON } });
     expect(r.results.map((x) => x.nctId)).toEqual(['NCT00000002', 'NCT00000003', 'NCT00000001']);
+    expect(r.results.map((x) => x.treatmentStudy)).toEqual([true, true, false]);
+  });
+  it('an interventional study that tests no treatment (supportive care, diagnosis) ranks like a registry', () => {
+    const entries = [
+      allComers('NCT00000011', { studyType: 'INTERVENTIONAL', primaryPurpose: 'SUPPORTIVE_CARE' }),
+      allComers('NCT00000012', { studyType: 'INTERVENTIONAL', primaryPurpose: 'TREATMENT' }),
+      allComers('NCT00000013', { studyType: 'INTERVENTIONAL', primaryPurpose: 'DIAGNOSTIC' }),
+    ];
+    const r = run(entries, {});
+    expect(r.results.map((x) => [x.nctId, x.treatmentStudy])).toEqual([
+      ['NCT00000012', true],
+      ['NCT00000011', false],
+      ['NCT00000013', false],
+    ]);
   });
   it('ties break by NCT id, so the order is deterministic', () => {
     const entries = ['NCT00000009', 'NCT00000007', 'NCT00000008'].map((id) => allComers(id));
