@@ -16,6 +16,13 @@ const BRAIN =
 const LEPTO =
   /\bleptomeningeal|\blepto-meningeal|\b(?:carcinomatous|cancerous|neoplastic) meningitis|\bmeningeal (?:carcinomatosis|metasta|disease)|\bmeningeal\b|\blm\b(?= (?:diagnos|site|disease|metasta|patients?|confirmed))/;
 
+/** Admits patients either way: with or without brain metastases, lesions of any kind. */
+const ALLOWS_EITHER =
+  /\bwith (?:or|and|and\/or) without\b[^.;]{0,30}(?:brain|cns|central nervous system|intracranial|cerebral|leptomening)|\bwhether or not\b[^.;]{0,40}(?:brain|cns|intracranial)|\bregardless of\b[^.;]{0,30}(?:brain|cns|intracranial)|\bmeasurable (?:and|or|and\/or) non-?measurable\b[^.;]{0,30}(?:brain|cns|intracranial|cerebral)/;
+/** Words that make brain metastases a need even beside "measurable or non-measurable". */
+const EXPLICIT_NEED =
+  /\bmust (?:have|present)\b|\brequired?\b|\bpresence of\b|\bat least (?:one|1)\b|\b(?:documented|confirmed|diagnosed)\b[^.;]{0,30}(?:brain|cns|intracranial)/;
+
 export interface BrainFinding {
   effect: Effect;
   states: State[];
@@ -144,6 +151,11 @@ export function brainMetastasesIn(text: string, section: Section): BrainFinding 
 
   // Inclusion.
   if (/^\W*(?:note:\s*)?if\b|\bnote:/.test(folded)) return undefined;
+  // Wording that admits patients either way ("with or without brain metastases", "measurable
+  // and non-measurable CNS lesions") allows brain metastases; only an explicit need requires them.
+  if (ALLOWS_EITHER.test(folded) && !EXPLICIT_NEED.test(folded)) {
+    return inclusionPermission(folded, lepto);
+  }
   // "Patients without CNS metastases or asymptomatic patients with brain metastases": a permission.
   const orAllowed =
     /\bor\b[^.;]{0,40}\b(?:asymptomatic|stable|treated)\b[^.;]{0,40}(?:brain|cns|metasta)/.test(
@@ -164,33 +176,7 @@ export function brainMetastasesIn(text: string, section: Section): BrainFinding 
   ) {
     return { effect: 'forbid', states: [...ALL] };
   }
-  if (permission) {
-    const states = new Set<State>();
-    if (
-      lepto &&
-      !/leptomeningeal[^.;]{0,40}\b(?<!\bnot )(?<!\bnot be )(?:allowed|eligible|permitted)/.test(
-        folded,
-      )
-    )
-      states.add('leptomeningeal');
-    if (
-      /\basymptomatic\b|\bneurologically stable\b|\bstable\b|\btreated\b|\b(?:cortico)?steroid|\bno (?:ongoing )?symptoms?\b|\bno active\b|\bno evidence of[^.;]{0,40}\bprogression/.test(
-        folded,
-      )
-    )
-      states.add('active');
-    if (
-      /\b(?:must|should) (?:have been|be) treated\b|\b(?:previously |adequately |definitively |locally )treated\b|\bafter (?:local )?(?:treatment|therapy|radiotherapy|surgery)|\b(?:radiotherapy|radiation|surgery|srs|wbrt)\b[^.;]{0,40}\b(?:completed|prior|before)|\btreated and stable\b|\bstable after\b/.test(
-        folded,
-      ) &&
-      !/\buntreated\b[^.;]{0,40}\b(?:allowed|eligible|permitted)|\btreated or untreated\b|\bmay be untreated/.test(
-        folded,
-      )
-    ) {
-      states.add('untreated_asymptomatic');
-    }
-    return states.size > 0 ? { effect: 'forbid', states: [...states] } : undefined;
-  }
+  if (permission) return inclusionPermission(folded, lepto);
   if (/^\W*if\b|\bnote:/.test(folded)) return undefined;
   if (
     lepto &&
@@ -213,4 +199,37 @@ export function brainMetastasesIn(text: string, section: Section): BrainFinding 
     return { effect: 'require', states: [...ALL] };
   }
   return undefined;
+}
+
+/** An inclusion item that allows brain metastases: only the conditions it sets exclude. */
+function inclusionPermission(folded: string, lepto: boolean): BrainFinding | undefined {
+  {
+    const states = new Set<State>();
+    if (
+      lepto &&
+      !/leptomeningeal[^.;]{0,40}\b(?<!\bnot )(?<!\bnot be )(?:allowed|eligible|permitted)/.test(
+        folded,
+      ) &&
+      // "… CNS lesions, including leptomeningeal carcinomatosis": included, not excluded.
+      !/\binclud(?:ing|es?)\b[^.;]{0,20}(?:lepto|meningeal|carcinomatous)/.test(folded)
+    )
+      states.add('leptomeningeal');
+    if (
+      /\basymptomatic\b|\bneurologically stable\b|\bstable\b|\btreated\b|\b(?:cortico)?steroid|\bno (?:ongoing )?symptoms?\b|\bno active\b|\bno evidence of[^.;]{0,40}\bprogression/.test(
+        folded,
+      )
+    )
+      states.add('active');
+    if (
+      /\b(?:must|should) (?:have been|be) treated\b|\b(?:previously |adequately |definitively |locally )treated\b|\bafter (?:local )?(?:treatment|therapy|radiotherapy|surgery)|\b(?:radiotherapy|radiation|surgery|srs|wbrt)\b[^.;]{0,40}\b(?:completed|prior|before)|\btreated and stable\b|\bstable after\b/.test(
+        folded,
+      ) &&
+      !/\buntreated\b[^.;]{0,40}\b(?:allowed|eligible|permitted)|\btreated or untreated\b|\bmay be untreated/.test(
+        folded,
+      )
+    ) {
+      states.add('untreated_asymptomatic');
+    }
+    return states.size > 0 ? { effect: 'forbid', states: [...states] } : undefined;
+  }
 }

@@ -97,7 +97,7 @@ export function labelPrefix(text: string): { labels: string[]; prefix: string } 
   if (!LABEL_GATE.test(text)) return undefined;
   const folded = fold(text).trim();
   const m =
-    /^\(?\s*((?:(?:for|in|only for|applicable to|applies to)\s+)?(?:participants\s+in\s+|patients\s+in\s+)?(?:the\s+)?(?:safety\s+lead-in\s+)?(?:(?:cohorts?|parts?|arms?|groups?|modules?|sub-?stud(?:y|ies))\s+[a-z0-9]{1,3}(?:\s*(?:,|and|or|&|\/|to|through|-)\s*(?:(?:safety\s+lead-in\s+)?(?:cohorts?|parts?|arms?|groups?)\s+)?[a-z0-9]{1,3})*|phase\s+(?:[1-3][ab]?|i{1,3}b?|iv)(?=\s*[:\-–])|dose[- ](?:escalation|expansion)(?:\s+(?:part|phase|cohorts?))?)(?:\s+only)?)\s*(?:[:)]|\s-\s|\s–\s|$|\s(?=only\b))/i.exec(
+    /^\(?\s*((?:(?:for|in|only for|applicable to|applies to)\s+)?(?:participants\s+in\s+|patients\s+in\s+)?(?:the\s+)?(?:safety\s+lead-in\s+)?(?:(?:cohorts?|parts?|arms?|groups?|modules?|sub-?stud(?:y|ies))\s+[a-z0-9]{1,3}(?:\s*(?:,|and|or|&|\/|to|through|-)\s*(?:(?:safety\s+lead-in\s+)?(?:cohorts?|parts?|arms?|groups?)\s+)?[a-z0-9]{1,3})*|phase\s+(?:[1-3][ab]?|i{1,3}b?|iv)(?=\s*[:\-–])|dose[- ](?:escalation|expansion)(?:\s+(?:part|phase|cohorts?))?)(?:\s+only)?)(?:\s*\([^()]{1,80}\))?\s*(?:[:)]|\s-\s|\s–\s|$|\s(?=only\b)|[.,](?=\s)|\s(?=(?:subjects|patients|participants)\b))/i.exec(
       folded,
     );
   if (!m?.[1]) return undefined;
@@ -105,8 +105,35 @@ export function labelPrefix(text: string): { labels: string[]; prefix: string } 
   if (labels.length === 0) return undefined;
   return {
     labels,
-    prefix: text.slice(0, Math.min(text.length, m[0].length)).replace(/[\s:：)\-–]+$/, ''),
+    prefix: text
+      .slice(0, Math.min(text.length, m[0].length))
+      .replace(/[\s:：.,\-–—]+$/, '')
+      .replace(/^(?![^()]*\()([^)]*)\)$/, '$1'),
   };
+}
+
+/**
+ * "Inclusion Criteria for Participants with Stage III NSCLC": a section heading that names the
+ * population it is for is a cohort of its own, labelled by that population (so the same words
+ * under "Exclusion Criteria for …" join it). Headings for everyone ("for all participants",
+ * "for both phases") and for steps of one study ("for trial entry", "for randomisation") are
+ * not cohorts.
+ */
+export function populationLabel(rest: string): string | undefined {
+  const t = fold(unescapeMarkdown(rest))
+    .replace(/^[\s:：(\-–]+|[\s:：)]+$/g, '')
+    .replace(/^for\s+the\s+/, 'for ')
+    // "(those who meet any of the following are ineligible)": a note, not the population.
+    .replace(/\s*\([^()]*\b(?:who|following|meet|any)\b[^()]*\)?$/, '');
+  const m =
+    /^for ((?:(?:healthy )?(?:participants|patients|subjects|people|individuals|persons|volunteers)\s+(?:with|who|having|requiring|needing|receiving|undergoing|treated|without|eligible for|scheduled for|planned for|after|not)\b.{3,}|(?!all\b|both\b|each\b|any\b|every\b)[^,;:]{2,60}\s(?:participants|patients|subjects|volunteers)))$/.exec(
+      t,
+    );
+  const label = m?.[1]?.trim();
+  if (!label || label.length > 140) return undefined;
+  if (/^(?:all|both|each|any|every|eligible|enrolled|the study)\b/.test(label)) return undefined;
+  if (/\b(?:this|the) (?:study|trial)$/.test(label)) return undefined;
+  return label;
 }
 
 const LABEL_GATE =
@@ -249,8 +276,10 @@ export function parseCriteria(markdown: string | undefined): ParsedCriteria {
       last = undefined;
       blank = false;
       const rest = header.rest.replace(/^[:：\s]+/, '');
-      const restLabels = labelsIn(header.rest);
-      if (restLabels.length > 0 && rest.length < 100) {
+      const namedLabels = labelsIn(header.rest);
+      const population = namedLabels.length === 0 ? populationLabel(rest) : undefined;
+      const restLabels = population ? [population] : namedLabels;
+      if (restLabels.length > 0 && (rest.length < 100 || population)) {
         for (const l of restLabels) see(l);
         headingLabels = /all (?:cohorts|parts|participants|patients)/i.test(rest) ? [] : restLabels;
         headingText =

@@ -44,7 +44,7 @@ function withGroups(fine: Set<Stage>): Stage[] {
 
 const STAGE_TOKEN = '(?:iv|i{1,3}|[1-4])(?:[abc][123]?)?';
 const STAGE_LIST_RE = new RegExp(
-  `\\bstages?\\s*(?:group\\s*)?(?:is\\s+|of\\s+|=\\s*)?[:(]?\\s*(${STAGE_TOKEN}(?:\\s*(?:-|to|through|/|,|or|and|and/or|~)\\s*(?:stages?\\s*)?${STAGE_TOKEN})*)(?![a-z0-9])(\\s*(?:or|and|/)?\\s*(?:higher|greater|above|beyond|later|more advanced))?`,
+  `\\bstages?\\s*(?:group\\s*)?(?:is\\s+|of\\s+|=\\s*)?[:(]?\\s*(${STAGE_TOKEN}(?:\\s*(?:,\\s*(?:and/or|or|and)\\b|-|to|through|/|,|and/or|or|and|~)\\s*(?:stages?\\s*)?${STAGE_TOKEN})*)(?![a-z0-9])(\\s*(?:or|and|/)?\\s*(?:higher|greater|above|beyond|later|more advanced))?`,
   'gi',
 );
 
@@ -53,6 +53,11 @@ export function stagesIn(text: string): Stage[] {
   const fine = new Set<Stage>();
   const folded = text
     .replace(/\bstage(?=(?:iv|i{1,3}|[1-4])[abc]?\b)/g, 'stage ')
+    // "stage II, IIIA, or select IIIB (T3N2 only)": a qualified group is still named.
+    .replace(
+      /(,|\bor|\band|\/)\s+(?:select(?:ed)?|some|certain|limited)\s+(?=(?:iv|i{1,3})[abc]?[123]?\b)/g,
+      '$1 ',
+    )
     .replace(/\b((?:iv|i{1,3})[abc]?[123]?)\s+stage\b/g, 'stage $1')
     .replace(
       /\(\s*(?:stage\s*)?((?:(?:iv|i{1,3})[abc]?[123]?)(?:\s*(?:,|\/|-|or|and|to)\s*(?:iv|i{1,3})[abc]?[123]?)*)\s*\)/g,
@@ -185,4 +190,30 @@ export function stageFinding(folded: string): StageFinding | undefined {
   }
   if (settings.size === 0) return undefined;
   return { stages: [], settings: [...settings] };
+}
+
+/** Where an item turns to the diagnosis: "histologically confirmed", "diagnosed with". */
+const DIAGNOSIS_CLAUSE =
+  /\b(?:(?:histolog|cytolog|patholog)\w*(?: (?:and|or|and\/or) (?:histolog|cytolog|patholog)\w*)?(?: (?:confirmed|documented|proven|diagnosed))?|(?:confirmed|documented|proven) (?:diagnosis of )?|diagnos(?:ed|is) (?:of|with|as) )(?=[^.;,]{0,40}\b(?:stage|nsclc|non-small|lung|metastatic|advanced|resectable|unresectable|recurrent)\b)/;
+
+/**
+ * The stage of an item that leads with something else ("Previously untreated, histologically
+ * confirmed resectable stage II-IIIB NSCLC"): the diagnosis clause still names the stage the
+ * trial requires. Only that clause is read, to the end of its sentence, so a stage written
+ * about earlier treatment ("chemoradiotherapy for stage III disease") is not taken. Returns
+ * undefined when the item has no diagnosis clause.
+ */
+export function diagnosisClauseStage(folded: string): StageFinding | undefined {
+  const m = DIAGNOSIS_CLAUSE.exec(folded);
+  if (!m) return undefined;
+  const rest = folded.slice(m.index);
+  const clause = rest.split(/(?<!\b(?:e\.g|i\.e|vs|no))(?<!\d)[.;](?=\s|$)/)[0] ?? rest;
+  // A later turn to treatment ("…, after progression on …") is not the diagnosis.
+  const own = clause.replace(
+    /,?\s*\b(?:after|following|who (?:have|has|had)|having|previously treated|progress\w*|treated with|received|for (?:the )?treatment of)\b.*$/,
+    '',
+  );
+  const s = stageFinding(own);
+  if (!s || (s.stages.length === 0 && s.settings.length === 0)) return undefined;
+  return s;
 }
