@@ -235,7 +235,7 @@ const NUM = '(\\d|one|two|three|four|five|single)';
 /** "… completed at least 6 months before": a number of days, weeks or cycles is no count of lines. */
 const NOT_A_DURATION = '(?!\\s*(?:days?|weeks?|months?|years?|cycles?|courses?|doses?|half))';
 const LINES_WORD =
-  '(?:(?:prior |previous |systemic |standard |anti-?cancer |anti-?tumou?r |chemotherapy |treatment |therapy )*(?:lines?|regimens?|treatments?|therap(?:y|ies))(?: of (?:systemic |anti-?cancer |anti-?tumou?r )*(?:therapy|treatment|chemotherapy))?)';
+  '(?:(?:prior |previous |systemic |standard |(?:anti-?)?cancer |anti-?tumou?r |chemotherapy |treatment |therapy )*(?:lines?|regimens?|treatments?|therap(?:y|ies))(?: of (?:systemic |anti-?cancer |anti-?tumou?r )*(?:therapy|treatment|chemotherapy))?)';
 
 function numberOf(s: string | undefined): number | undefined {
   return s === undefined ? undefined : NUMBER[s];
@@ -539,9 +539,10 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
     if (reqMentions.length === 0 && !CHEMORADIATION.test(core)) {
       // "Progressed following prior treatment", "at least one prior systemic therapy".
       if (
-        /\b(?:progress|fail|relapse|refractory)[^.;]{0,60}\b(?:prior|previous|standard|systemic)\b[^.;]{0,30}\b(?:treatment|therapy|regimen)|\bpreviously treated\b|\bprior systemic (?:therapy|treatment)/.test(
+        /\b(?:progress|fail|relapse|refractory)[^.;]{0,60}\b(?:prior|previous|standard|systemic|most recent|last|latest)\b[^.;]{0,30}\b(?:treatment|therapy|regimen)|\bpreviously treated\b|\bprior systemic (?:therapy|treatment)/.test(
           core,
-        )
+        ) &&
+        !/\bif\b/.test(core)
       ) {
         out.push({ kind: 'prior_lines', effect: 'require', min: 1 });
       }

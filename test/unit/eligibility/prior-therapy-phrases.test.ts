@@ -120,6 +120,18 @@ describe('lists and counts', () => {
     ]);
   });
 
+  it('counts "at least 1 standard systemic cancer therapy" and "progressed on the most recent regimen"', () => {
+    expect(
+      ofKind(
+        inc('Received at least 2 standard systemic cancer therapies, the last regimen failing.'),
+        'prior_lines',
+      )[0],
+    ).toMatchObject({ min: 2 });
+    expect(
+      ofKind(inc('Progressed on their most recent treatment regimen.'), 'prior_lines')[0],
+    ).toMatchObject({ min: 1 });
+  });
+
   it('reads "at least one but no more than two prior regimens" as both bounds', () => {
     expect(
       ofKind(inc('Received at least one but no more than two prior regimens.'), 'prior_lines')[0],
