@@ -780,9 +780,12 @@ function narrowedByExceptions(
     (m) => m[0],
   );
   if (spans.length === 0) return { anyOf, settings };
-  if (spans.some((sp) => PERIOPERATIVE_WORDS.test(sp))) return { anyOf, settings: 'advanced' };
+  if (spans.some((sp) => PERIOPERATIVE_WORDS.test(sp)))
+    return { anyOf: anyOf.filter((r) => r.class !== 'radiotherapy'), settings: 'advanced' };
   const excepted = spans.flatMap((sp) => therapyMentions(sp).map((m) => m.ref));
-  if (spans.some((sp) => RADIOTHERAPY_WORD.test(sp))) excepted.push({ class: 'radiotherapy' });
+  // Any exception beside radiotherapy is about its kind or site ("except palliative"), which a
+  // profile does not state: radiotherapy is then no safe forbid.
+  excepted.push({ class: 'radiotherapy' });
   const covers = (r: TherapyRef, e: TherapyRef): boolean =>
     r.drug !== undefined
       ? e.drug === r.drug

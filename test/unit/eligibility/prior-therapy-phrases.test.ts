@@ -278,6 +278,7 @@ describe('radiotherapy', () => {
       therapies(exc('Previous radiotherapy, with the exception of irradiation of bone lesions.')),
     ).toEqual([]);
     expect(therapies(exc('Participants must have had no prior chemotherapy.'))).toEqual([]);
+    expect(therapies(exc('Prior radiotherapy (except palliative).'))).toEqual([]);
   });
 });
 
