@@ -150,7 +150,9 @@ export function stageFinding(folded: string): StageFinding | undefined {
     }
     if (
       recurrent &&
-      /\bor (?:locally )?recurren|\brecurren[a-z]* or\b|\/recurrent|recurrent\//.test(folded)
+      /\bor (?:locally )?recurren|\brecurren[a-z]* or\b|\/recurrent|recurrent\/|\beither\b[^.;]{0,30}\brecurren|\(\s*(?:\d|[a-e]|i{1,3})\s*\)\s*(?:locally |locoregionally )?recurren/.test(
+        folded,
+      )
     )
       settings.add('recurrent');
     if (

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { labelPrefix, parseCriteria } from '#eligibility/criteria-parser.ts';
 import { extractFacts } from '#eligibility/extract.ts';
 import type { Criterion, CriterionKind, TrialFacts } from '#eligibility/facts.ts';
-import { diagnosisClauseStage, stagesIn } from '#eligibility/stage.ts';
+import { diagnosisClauseStage, stageFinding, stagesIn } from '#eligibility/stage.ts';
 import { fold } from '#eligibility/text.ts';
 import { makeStudy } from '../../fixtures/eligibility/make-study.ts';
 import { FIXTURES_DIR } from '../../support/shared-data.ts';
@@ -92,6 +92,20 @@ describe('stage named after other words', () => {
         'One earlier regimen, histologically confirmed stage IV NSCLC after progression on radiotherapy for stage IIIA',
       )?.stages,
     ).toEqual(['IVA', 'IVB', 'IV']);
+  });
+
+  it('keeps recurrence offered as one numbered or "either" alternative beside named stages', () => {
+    const f = (s: string) => stageFinding(fold(s));
+    expect(
+      f(
+        'One of: (1) recurrent disease after surgery, (2) stage IIIB unfit for radiation, (3) stage IV',
+      )?.settings,
+    ).toEqual(['recurrent']);
+    expect(f('Either recurrent lung cancer or newly diagnosed stage IV')?.settings).toEqual([
+      'recurrent',
+    ]);
+    // A recurrence that only describes the named stage offers no alternative.
+    expect(f('Stage IV disease, recurrent after treatment')?.settings).toEqual([]);
   });
 
   it('reads a stage list written with ", or" and a qualified group ("select IIIB")', () => {
