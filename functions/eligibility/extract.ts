@@ -15,6 +15,7 @@ import { extractScope } from './scope.ts';
 import { stageFinding } from './stage.ts';
 import { stripPermissions } from './text.ts';
 import { therapyInItem } from './therapy-criteria.ts';
+import { titleTargets } from './title-targets.ts';
 import { profileTopicOf } from './topics.ts';
 
 /** Bump on every change of behaviour: the sync re-derives facts of older versions. */
@@ -210,6 +211,10 @@ export function extractFacts(study: Study): TrialFacts {
       c.anyOf = c.anyOf.filter((r) => !targetGenes.has(r.gene) && !namedElsewhere(r));
   }
   mergeStageClarifications(criteria);
+  if (targets.length === 0) {
+    const id = study.protocolSection.identificationModule;
+    targets.push(...titleTargets(id.briefTitle ?? id.officialTitle ?? ''));
+  }
 
   return {
     extractorVersion: EXTRACTOR_VERSION,
