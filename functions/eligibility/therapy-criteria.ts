@@ -216,7 +216,7 @@ const WASHOUT =
 const EXCLUSION_NOT_PRIOR =
   /\bhypersensitiv|\ballerg|\bintoleran(?:ce|t) to\b|\bcontraindicat|-induced\b|\brecovered\b|\bgonadotox|\btoxicit|\bexacerbat|\babsorption\b|\babsorb|\bswallow|\b(?:should be |be )?offered\b|\bcandidates? for\b|\bshould (?:be )?receiv|\bduring (?:treatment|therapy) with\b|\bcaution\b|\banticoagula|\bthird space\b|\bdrain/;
 const PERMITTED =
-  /\b(?:is|are|will be|may be|be)\s+(?:allowed|permitted|permissible|acceptable|eligible)\b|(?<!\bnot (?:be )?)\b(?:permitted|allowed|acceptable)\b|\bdo(?:es)? not count\b|\bnot (?:be )?considered\b|\bare eligible\b|\bmay have (?:received|had)\b|\bcan be (?:included|enrolled)\b/;
+  /\b(?:is|are|will be|may be|be)\s+(?:allowed|permitted|permissible|acceptable|eligible)\b|(?<!\bnot (?:be )?)\b(?:permitted|allowed|acceptable)\b|\bdo(?:es)? not count\b|\bnot (?:be )?considered\b|\bare eligible\b|\bmay have (?:received|had)\b|\bcan be (?:included|enrolled)\b|\b(?:is|are) (?:also )?eligible\b|\b(?:may|can) (?:also )?(?:be (?:included|enrolled|enrolled|considered)|participate|enrol+|join)\b|\bnot (?:mandatory|required|necessary|obligatory|a requirement)\b|\boptional\b|\b(?:regardless|irrespective) of (?:any )?(?:prior|previous|whether)\b|\bwith or without (?:prior|previous)\b/;
 const NUMBER: Record<string, number> = {
   one: 1,
   two: 2,

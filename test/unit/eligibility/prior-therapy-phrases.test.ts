@@ -282,6 +282,24 @@ describe('radiotherapy', () => {
   });
 });
 
+describe('permissions are no requirements', () => {
+  it.each([
+    'Patients previously treated with immunotherapy may be enrolled.',
+    'Patients who received prior pembrolizumab are also eligible.',
+    'Prior chemotherapy is not mandatory.',
+    'Regardless of prior EGFR TKI treatment.',
+    'Patients who received prior chemotherapy can participate.',
+  ])('%s', (text) => {
+    expect(therapies(inc(text))).toEqual([]);
+  });
+
+  it('still forbids "prior EGFR TKI, regardless of the setting"', () => {
+    expect(therapies(exc('Prior EGFR TKI, regardless of the setting.'))[0]?.anyOf).toEqual([
+      { class: 'egfr_tki' },
+    ]);
+  });
+});
+
 describe('negated inclusions', () => {
   it('does not read a permission sentence as part of the prohibition', () => {
     expect(
