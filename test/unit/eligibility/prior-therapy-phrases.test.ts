@@ -249,6 +249,17 @@ describe('exclusions that are not forbids', () => {
     );
   });
 
+  it('does not read eligibility for a standard treatment as a history of it', () => {
+    expect(therapies(exc('Patients who are eligible for treatment with nivolumab alone.'))).toEqual(
+      [],
+    );
+    expect(
+      therapies(
+        exc('Patients previously treated with osimertinib are not eligible for this study.'),
+      )[0]?.anyOf,
+    ).toEqual([{ drug: 'osimertinib' }]);
+  });
+
   it('does not read the treatment of another malignancy as naivety', () => {
     expect(
       ofKind(
