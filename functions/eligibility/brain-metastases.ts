@@ -47,7 +47,7 @@ export function brainMetastasesIn(text: string, section: Section): BrainFinding 
   )
     return undefined;
   const permission =
-    /\b(?:allowed|permitted|eligible|may (?:be )?(?:enrolled|included|participate)|can (?:be )?(?:enrolled|included|participate)|are not excluded|unless|except|provided|if (?:they|the|patients?|participants?|subjects?|metastases)|as long as)\b/.test(
+    /\b(?:allowed|permitted|permissible|acceptable|accepted|welcome|eligible|qualify|(?:may|can|will) (?:also )?(?:be )?(?:enroll(?:ed)?|included|participate|join|take part|accepted|allowed|considered)|are not excluded|unless|except|provided|if (?:they|the|patients?|participants?|subjects?|metastases)|as long as)\b/.test(
       folded,
     );
   const symptomatic =
@@ -221,7 +221,7 @@ function inclusionPermission(folded: string, lepto: boolean): BrainFinding | und
     )
       states.add('active');
     if (
-      /\b(?:must|should) (?:have been|be) treated\b|\b(?:previously |adequately |definitively |locally )treated\b|\bafter (?:local )?(?:treatment|therapy|radiotherapy|surgery)|\b(?:radiotherapy|radiation|surgery|srs|wbrt)\b[^.;]{0,40}\b(?:completed|prior|before)|\btreated and stable\b|\bstable after\b/.test(
+      /\b(?:must|should) (?:have been|be) treated\b|\bif (?:they (?:have|are|were) (?:been )?|previously |adequately |definitively )?treated\b|\b(?:previously |adequately |definitively |locally )treated\b|\bafter (?:local )?(?:treatment|therapy|radiotherapy|surgery)|\b(?:radiotherapy|radiation|surgery|srs|wbrt)\b[^.;]{0,40}\b(?:completed|prior|before)|\btreated and stable\b|\bstable after\b/.test(
         folded,
       ) &&
       !/\buntreated\b[^.;]{0,40}\b(?:allowed|eligible|permitted)|\btreated or untreated\b|\bmay be untreated/.test(

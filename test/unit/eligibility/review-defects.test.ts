@@ -48,6 +48,21 @@ describe('inclusion wording that allows brain metastases is no requirement', () 
     ).toEqual([]);
   });
 
+  it('reads more ways of saying "may enrol" as permissions, not requirements', () => {
+    for (const sentence of [
+      'People with brain metastases are acceptable.',
+      'People with CNS lesions may enroll.',
+      'People with brain metastases will be accepted.',
+      'People with brain metastases qualify.',
+      'People with CNS metastases may take part.',
+    ]) {
+      expect(brain(facts([sentence])), sentence).toEqual([]);
+    }
+    expect(brain(facts(['Brain metastases are welcome if treated.']))).toEqual([
+      ['forbid', ['active', 'untreated_asymptomatic']],
+    ]);
+  });
+
   it('keeps the conditions an allowing item sets', () => {
     expect(
       brain(
