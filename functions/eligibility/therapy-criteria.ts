@@ -370,6 +370,9 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
       .flatMap((sn) => sn.split(/,?\s+\b(?=but\b|however\b|whereas\b)/))
       .filter((sn) => !PERMITTED.test(sn))
       .join('. ');
+    // "Treatment-naive or pretreated", "progressed on an EGFR TKI or EGFR TKI-naive": two
+    // alternatives, one of which every patient meets or that no criterion kind joins: to discuss.
+    if (naiveOrTreated(core)) return out;
     const negated =
       /\b(?:no|none|not|never|without|free of)\b[^.;]{0,30}\b(?:prior|previous(?:ly)?|received|receive|treated|exposure|exposed)\b|\bna[iï]ve to\b|[- ]na[iï]ve\b(?<!treatment[- ]na[iï]ve)(?<!therapy[- ]na[iï]ve)|\b[a-z]+(?:nib|mab|platin|taxel|trexed)\s+(?:treatment|therapy)[- ]na[iï]ve\b/.test(
         core.replace(/\b(?:no|not) (?:more|greater|fewer|less) than\b/g, ' '),
@@ -751,6 +754,21 @@ function requiredGroups(
 
 const classIsChemo = (c: TherapyClass): boolean =>
   c === 'chemotherapy' || (SPECIFIC_OVER[c] ?? []).includes('chemotherapy');
+
+const NAIVE_SIDE =
+  /\bna[iï]ve\b|\buntreated\b|\b(?:no|not|never|without)\b[^.;]{0,30}\b(?:prior|previous(?:ly)?|received|treated)\b/g;
+const TREATED_SIDE =
+  /\bpre-?treated\b|\bpreviously treated\b|\bprogress\w*\s+(?:on|after|following|during)\b|\bfail(?:ed|ure)\b|\brefractory\b|\b(?:must )?have (?:received|progressed)\b/g;
+
+/** A naive alternative and a treated alternative joined by "or". */
+function naiveOrTreated(text: string): boolean {
+  const naive = [...text.matchAll(NAIVE_SIDE)].map((m) => m.index ?? 0);
+  const treated = [...text.matchAll(TREATED_SIDE)].map((m) => m.index ?? 0);
+  if (naive.length === 0 || treated.length === 0) return false;
+  return naive.some((a) =>
+    treated.some((b) => /\bor\b/.test(text.slice(Math.min(a, b), Math.max(a, b)))),
+  );
+}
 
 /** "before the first dose of furmonertinib", "to receive poziotinib": the study's own drug. */
 function isStudyDrugContext(text: string, m: Mention): boolean {

@@ -355,6 +355,16 @@ describe('negated inclusions', () => {
     ).toEqual([]);
   });
 
+  it.each([
+    'Either treatment-naive or previously treated with one line of chemotherapy.',
+    'Progressed on a prior ALK TKI or ALK TKI-naive.',
+    'Must not have received osimertinib, or must have progressed on it.',
+  ])('leaves a naive-or-treated alternative to discuss: %s', (text) => {
+    const f = inc(text);
+    expect(therapies(f)).toEqual([]);
+    expect(ofKind(f, 'treatment_naive')).toEqual([]);
+  });
+
   it('does not require what an inclusion item says is not allowed', () => {
     expect(
       therapies(inc('Chemotherapy before the EGFR TKI for advanced disease is not allowed.')),
