@@ -151,6 +151,24 @@ describe('cohorts named by their population', () => {
     expect(f.criteria.some((c) => /^for patients/i.test(c.evidence.quote))).toBe(false);
   });
 
+  it('joins "Exclusion Criteria for <the same population>" to that cohort', () => {
+    const parsed = parseCriteria(
+      [
+        'Inclusion Criteria for Patients with Resected Disease:',
+        '* Complete resection',
+        'Inclusion Criteria for Patients with Metastatic Disease:',
+        '* Stage IV lung cancer',
+        'Exclusion Criteria for Patients with Resected Disease:',
+        '* Positive margins',
+      ].join('\n'),
+    );
+    expect(parsed.cohorts).toHaveLength(2);
+    const [resected, metastatic, margins] = parsed.items;
+    expect(margins?.labels).toEqual(resected?.labels);
+    expect(margins?.section).toBe('exclusion');
+    expect(metastatic?.labels).not.toEqual(resected?.labels);
+  });
+
   it('does not make a cohort of headings for everyone or for a step of the study', () => {
     for (const heading of [
       'Inclusion Criteria for All Participants:',
