@@ -301,6 +301,15 @@ export function biomarkersInItem(
   );
   for (const clause of clauses(noPermissionParens)) {
     if (isPermission(clause)) continue;
+    // "KRAS G12C and not previously treated with sotorasib" (exclusion): the alteration
+    // excludes only with the lack of a treatment, a condition no biomarker forbid can hold.
+    if (
+      section === 'exclusion' &&
+      /\b(?:and|who|but)\b[^.;]{0,25}\b(?:(?:have|has|had) not|not (?:been )?(?:previously )?(?:treated|received)|(?:previously )?untreated with|without (?:prior|previous)|na[iï]ve to)\b/.test(
+        clause,
+      )
+    )
+      continue;
     // "Participants with unknown EGFR, ALK, or ROS-1 status are excluded" / "must have known PD-L1".
     const testedGenes = testedIn(clause, section);
     if (testedGenes) {

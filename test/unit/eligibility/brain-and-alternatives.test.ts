@@ -144,3 +144,11 @@ describe('"no actionable driver" umbrella', () => {
     expect(genes).toContain('ROS1');
   });
 });
+
+describe('conditional biomarker exclusions', () => {
+  it('does not forbid an alteration that excludes only together with a missing treatment', () => {
+    const f = facts([], ['Documented ROS1 fusion and previously untreated with crizotinib.']);
+    expect(ofKind(f, 'biomarker')).toEqual([]);
+    expect(ofKind(f, 'prior_therapy')).toEqual([]);
+  });
+});
