@@ -12,7 +12,7 @@ import type { BiomarkerRef, Criterion, Evidence, TrialFacts } from './facts.ts';
 import { histologiesIn, isHistologyItem } from './histology.ts';
 import { ecogIn } from './performance.ts';
 import { extractScope } from './scope.ts';
-import { stageFinding } from './stage.ts';
+import { diagnosisClauseStage, stageFinding } from './stage.ts';
 import { stripPermissions } from './text.ts';
 import { therapyInItem } from './therapy-criteria.ts';
 import { titleTargets } from './title-targets.ts';
@@ -98,7 +98,10 @@ function classifyItem(item: CriteriaItem, parent: CriteriaItem | undefined): Dra
         f,
       );
     const text = therapyItem ? f.replace(THERAPY_PHRASE_FOR_SETTING, ' ') : f;
-    const s = therapyItem && !diagnosisFirst ? undefined : stageFinding(stripPermissions(text));
+    const s =
+      therapyItem && !diagnosisFirst
+        ? diagnosisClauseStage(stripPermissions(text))
+        : stageFinding(stripPermissions(text));
     if (s && (s.stages.length > 0 || s.settings.length > 0)) {
       out.push({ kind: 'stage', effect: 'require', stages: s.stages, settings: s.settings });
     }
