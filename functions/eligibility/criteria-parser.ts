@@ -319,11 +319,7 @@ export function parseCriteria(markdown: string | undefined): ParsedCriteria {
       continue;
     }
     if (line.bullet || blank || last === undefined) {
-      pushItem(
-        line.text,
-        line.bullet ? line.indent : line.indent > 0 ? line.indent : 0,
-        line.bullet,
-      );
+      pushItem(line.text, line.bullet ? line.indent : Math.max(line.indent, 0), line.bullet);
     } else {
       const item = items[last];
       if (item) {

@@ -218,7 +218,7 @@ describe('sync', () => {
     expect(Object.keys(byExpr).sort()).toEqual(
       [`cron(${CONFIG.incrementalSyncCron})`, `cron(${CONFIG.fullSyncCron})`].sort(),
     );
-    const targetOf = (expr: string) => ((byExpr[expr] ?? {}).Targets as Json[])[0] as Json;
+    const targetOf = (expr: string) => (byExpr[expr]?.Targets as Json[] | undefined)?.[0] as Json;
     for (const [expr, mode] of [
       [`cron(${CONFIG.incrementalSyncCron})`, 'incremental'],
       [`cron(${CONFIG.fullSyncCron})`, 'full'],
