@@ -268,15 +268,19 @@ const AGA_POSITIVE =
 
 /** Split an item into clauses that may carry their own sign. */
 function clauses(folded: string): string[] {
-  return folded
-    .replace(
-      /\s+(?=without (?:a |any )?(?:common|known|documented|sensiti|activating|egfr|alk|ros1|kras|braf|met|ret|her2))/g,
-      '; ',
-    )
-    .replace(/,\s*(?=exclu(?:sion|ding|ded) of\b)/g, '; ')
-    .split(/(?<![a-z]\.[a-z])(?<!\b(?:e\.g|i\.e|vs|etc|no))[.;](?=\s|$)/)
-    .map((s) => s.trim())
-    .filter(Boolean);
+  return (
+    folded
+      .replace(
+        /(?<!\bwith or)\s+(?=without (?:a |any )?(?:common|known|documented|sensiti|activating|egfr|alk|ros1|kras|braf|met|ret|her2))/g,
+        '; ',
+      )
+      .replace(/,\s*(?=exclu(?:sion|ding|ded) of\b)/g, '; ')
+      // "EGFR 19del or L858R, with or without other EGFR mutations": the tail only widens.
+      .replace(/,\s*(?=with or without\b)/g, '; ')
+      .split(/(?<![a-z]\.[a-z])(?<!\b(?:e\.g|i\.e|vs|etc|no))[.;](?=\s|$)/)
+      .map((s) => s.trim())
+      .filter(Boolean)
+  );
 }
 
 const OTHER_TUMOUR =

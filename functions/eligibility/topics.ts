@@ -31,7 +31,7 @@ const NOT_A_PROFILE_FACT = new RegExp(
     String.raw`\b(?:candidate|will receive|scheduled to receive|planned)\b`,
     String.raw`aminotransferase|transaminase|\b(?:ct|pet|mri|imaging|scans?)\b`,
     String.raw`\bat least (?:\d+|one|two|three|four|six) (?:days?|weeks?|months?) (?:after|since|from)\b`,
-    String.raw`\b(?:could|can|may) be (?:enrolled|included)\b`,
+    String.raw`\b(?:could|can|may) be (?:enrolled|included)\b|\bwith or without\b`,
     // Scoped to a part the parser did not recognise, or with an open alternative: not a
     // requirement every patient must meet.
     String.raw`\bfor (?:the )?(?:phase|part|cohort|arm|dose[- ]escalation|dose[- ]expansion)\b`,
