@@ -1,6 +1,6 @@
 /** Age and sex from the structured eligibility fields ("18 Years", "FEMALE"), and age from text. */
 import type { Study } from '#ctgov/study-schema.ts';
-import type { AgeCriterion, SexCriterion } from './facts.ts';
+import type { AgeCriterion, Criterion, SexCriterion } from './facts.ts';
 
 /** "18 Years" → 18; "6 Months" → 0.5; undefined when absent or unreadable. */
 export function parseAgeField(value: string | undefined): number | undefined {
@@ -53,6 +53,22 @@ export function structuredDemographics(study: Study): (AgeCriterion | SexCriteri
     });
   }
   return out;
+}
+
+/**
+ * Does the criteria text already say what this structured field says ("Age 18–75" beside
+ * "Minimum age: 18 Years; Maximum age: 75 Years")? Then the field adds nothing but a second,
+ * identical reason. A field that differs from the text stays: both bind.
+ */
+export function restatedInText(
+  criteria: readonly Criterion[],
+  field: AgeCriterion | SexCriterion,
+): boolean {
+  return criteria.some((c) => {
+    if (c.kind !== field.kind || c.effect !== field.effect || c.cohorts?.length) return false;
+    if (c.kind === 'sex' && field.kind === 'sex') return c.sex === field.sex;
+    return c.kind === 'age' && field.kind === 'age' && c.min === field.min && c.max === field.max;
+  });
 }
 
 /** "Age ≥ 70 years", "aged 18-75 years", "≥ 65 years old" in a criteria item. */

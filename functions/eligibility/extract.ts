@@ -7,7 +7,7 @@ import type { Study } from '#ctgov/study-schema.ts';
 import { biomarkersInItem, pdl1In, tmbIn } from './biomarker-criteria.ts';
 import { brainMetastasesIn } from './brain-metastases.ts';
 import { type CriteriaItem, parseCriteria } from './criteria-parser.ts';
-import { ageIn, structuredDemographics } from './demographics.ts';
+import { ageIn, restatedInText, structuredDemographics } from './demographics.ts';
 import type { BiomarkerRef, Criterion, Evidence, TrialFacts } from './facts.ts';
 import { histologiesIn, isHistologyItem } from './histology.ts';
 import { ecogIn } from './performance.ts';
@@ -188,7 +188,7 @@ export function extractFacts(study: Study): TrialFacts {
     }
   });
 
-  for (const c of structuredDemographics(study)) criteria.push(c);
+  for (const c of structuredDemographics(study)) if (!restatedInText(criteria, c)) criteria.push(c);
 
   const targets: BiomarkerRef[] = [];
   for (const c of criteria) {
