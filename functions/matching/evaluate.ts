@@ -439,7 +439,7 @@ export function needsOf(c: Predicate): string {
       return 'sex';
     case 'unclassified':
       return c.topic
-        ? `${TOPIC_WORDS[c.topic]}, as the trial words it (the matcher could not read it)`
+        ? `${TOPIC_WORDS[c.topic]} (a criterion the matcher could not read: see the trial's words)`
         : 'discussion with your doctor';
   }
 }
