@@ -266,6 +266,10 @@ const AGA_UMBRELLA =
 const AGA_POSITIVE =
   /\b(?:actionable|targetable|driver|druggable|oncogenic)\b[^.;]{0,50}\b(?:alteration|mutation|aberration|rearrangement|fusion|gene|oncogene|variant)s?\b|\bwith (?:an )?approved targeted therap/;
 
+/** A drug described by the disease it works in, ending just before a gene mention. */
+const THERAPY_FOR_GENE =
+  /\b(?:tkis?|inhibitors?|drugs?|agents?|therap(?:y|ies)|treatments?|medications?)\b[^.;]{0,50}\b(?:activit(?:y|ies)|active|effective|efficacy|efficacious|approved|indicated|licen[sc]ed)\b[^.;]{0,20}\b(?:in|for|against)\s+(?:the\s+)?(?:treatment of\s+)?(?:patients with\s+)?$/;
+
 /** Split an item into clauses that may carry their own sign. */
 function clauses(folded: string): string[] {
   return (
@@ -303,6 +307,13 @@ export function biomarkersInItem(
   const noPermissionParens = folded.replace(/\([^()]*\)/g, (p) =>
     isPermission(p) || /\brequired for\b|\bif\b|\bonly for\b|\bin case of\b/.test(p) ? ' ' : p,
   );
+  // "… activating mutations of EGFR, ALK … (No more mutation test needed)": only a known
+  // alteration excludes; an untested patient is not asked to be tested (rule 2).
+  const noTestNeeded =
+    section === 'exclusion' &&
+    /\bno (?:more |further |additional |extra )?(?:mutation(?:al)? |genetic |genomic |molecular |gene |biomarker )?(?:tests?|testing) (?:is |are )?(?:needed|required|necessary)\b/.test(
+      folded,
+    );
   for (const clause of clauses(noPermissionParens)) {
     if (isPermission(clause)) continue;
     // "KRAS G12C and not previously treated with sotorasib" (exclusion): the alteration
@@ -444,6 +455,13 @@ export function biomarkersInItem(
         !/\btki[- ]?(?:sensiti|resistan)|\binhibitor[- ]sensiti/.test(own)
       )
         continue;
+      // "TKIs that demonstrated activity in ROS1-positive NSCLC", "a drug approved for ALK+
+      // disease": the gene says which drugs are meant, not what the patient has.
+      if (
+        priorContext &&
+        THERAPY_FOR_GENE.test(clause.slice(Math.max(0, hit.start - 90), hit.start))
+      )
+        continue;
       // The words just before the gene qualify it too ("other activating/sensitizing EGFR mutations").
       const prevEnd = Math.max(0, ...allHits.filter((h) => h.end <= hit.start).map((h) => h.end));
       const q = `${clause.slice(Math.max(prevEnd, hit.start - 60), hit.start)} ${own}`;
@@ -457,6 +475,8 @@ export function biomarkersInItem(
     if (kept.length === 0) continue;
     result.biomarkers.push(signOf(clause, section, kept, lead));
   }
+  if (noTestNeeded)
+    for (const b of result.biomarkers) if (b.effect === 'forbid') b.knownOnly = true;
   return result;
 }
 

@@ -14,12 +14,12 @@ import { ecogIn } from './performance.ts';
 import { extractScope } from './scope.ts';
 import { diagnosisClauseStage, stageFinding } from './stage.ts';
 import { stripPermissions } from './text.ts';
-import { therapyInItem } from './therapy-criteria.ts';
+import { therapyInItem, unnamedTherapyHistory } from './therapy-criteria.ts';
 import { titleTargets } from './title-targets.ts';
 import { profileTopicOf } from './topics.ts';
 
 /** Bump on every change of behaviour: the sync re-derives facts of older versions. */
-export const EXTRACTOR_VERSION = '2026-11-27.10';
+export const EXTRACTOR_VERSION = '2026-11-27.11';
 
 type Draft = Criterion extends infer C
   ? C extends Criterion
@@ -131,6 +131,8 @@ function classifyItem(item: CriteriaItem, parent: CriteriaItem | undefined): Dra
 
   // Prior therapy.
   for (const t of therapyInItem(f, section)) out.push(t);
+  if (unnamedTherapyHistory(f, section))
+    out.push({ kind: 'unclassified', effect: 'require', topic: 'prior_therapy' });
 
   // Brain metastases.
   const brain = brainMetastasesIn(f, section);

@@ -113,7 +113,7 @@ export interface StageFinding {
 }
 
 const CURATIVE_NOT =
-  /\bnot (?:be )?(?:a )?(?:suitable|amenable|eligible|candidates?|appropriate|feasible)\b[^.;]{0,40}\b(?:curative|definitive|radical|resection|surgery|surgical|local)|\b(?:ineligible|unsuitable|unfit) for\b[^.;]{0,40}\b(?:curative|definitive|radical|surgery|resection|surgical)|\bno (?:curative|definitive)[- ]?(?:intent )?(?:treatment|therapy|option)|\bnon-?curable\b|\bincurable\b|\bnot curable\b|\bnot candidates? for\b[^.;]{0,40}\b(?:curative|definitive|surgery|resection)/;
+  /\bnot (?:be )?(?:a )?(?:suitable|amenable|eligible|candidates?|appropriate|feasible)\b[^.;]{0,40}\b(?:curative|definitive|radical|resection|surgery|surgical|local)|\b(?:ineligible|unsuitable|unfit) for\b[^.;]{0,40}\b(?:curative|definitive|radical|surgery|resection|surgical)|\bno (?:curative|definitive)[- ]?(?:intent )?(?:treatment|therapy|option)|\bnon-?curative(?:ly)?\b|\bnot curatively\b|\bnon[- ](?:eligible|suitable|candidates?|amenable) (?:for|to) (?:concurrent |definitive )?(?:chemoradi|curative|surgery|resection|radical)|\bnon-?curable\b|\bincurable\b|\bnot curable\b|\bnot candidates? for\b[^.;]{0,40}\b(?:curative|definitive|surgery|resection)/;
 const UNRESECTABLE =
   /\bunresectable\b|\binoperable\b|\bnon-?resectable\b|\bnot (?:be )?(?:amenable|suitable|eligible|candidates?) (?:to|for) (?:surgical |complete )?(?:resection|surgery)|\bnon-?surgical\b/;
 
@@ -147,6 +147,18 @@ export function stageFinding(folded: string): StageFinding | undefined {
       if (metastatic) settings.add('metastatic');
       if (recurrent) settings.add('recurrent');
       return { stages: [], settings: [...settings] };
+    }
+    // "Non-curatively treatable stage III or stage IV", "unresectable stage III or IV": the
+    // qualifier is what admits stage III (rule 10: possible for a stage III patient), and
+    // stage IV needs none.
+    const stageIV = stages.filter((s) => s.startsWith('IV'));
+    if ((unresectable || curativeNot) && !resected && !resectable && stageIV.length > 0) {
+      // Only a whole stage III: "unresectable stage IIIB–IV" still names IIIB as such.
+      if (stages.includes('III')) {
+        settings.add('locally_advanced_unresectable');
+        const kept = stages.filter((s) => !s.startsWith('III'));
+        stages.splice(0, stages.length, ...kept);
+      }
     }
     if (
       recurrent &&

@@ -62,13 +62,13 @@ export function sentences(folded: string): string[] {
 }
 
 const PERMISSION =
-  /(?<!\bnot\s(?:be\s)?)\b(?:allowed|permitted|permissible|acceptable|eligible|can be (?:included|enrolled)|may (?:be )?(?:included|enrolled|participate))\b/;
+  /(?<!\bnot\s(?:be\s)?)(?<!\bnon[- ]?)\b(?:allowed|permitted|permissible|acceptable|eligible|can be (?:included|enrolled)|may (?:be )?(?:included|enrolled|participate))\b/;
 
 /** Is this sentence a permission ("… is allowed"), not a requirement or exclusion? */
 export function isPermission(sentence: string): boolean {
   return (
     PERMISSION.test(sentence) &&
-    !/\bnot (?:be )?(?:allowed|permitted|eligible|acceptable)\b|\bineligible\b|\bexcluded\b|\bmust\b(?! (?:be|have been) (?:stable|treated))/.test(
+    !/\bnot (?:be )?(?:allowed|permitted|eligible|acceptable)\b|\bineligible\b|\bnon[- ]?eligible\b|\bexcluded\b|\bmust\b(?! (?:be|have been) (?:stable|treated))/.test(
       sentence,
     )
   );

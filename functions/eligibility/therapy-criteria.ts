@@ -8,7 +8,7 @@
 import type { TherapyClass } from '#vocabulary/codes.ts';
 import { DRUG_NAMES, type DrugEntry, THERAPY_CLASS_PHRASES } from '#vocabulary/drugs.ts';
 import type { Effect, Section, TherapyRef } from './facts.ts';
-import { isPermission, sentences } from './text.ts';
+import { isPermission, sentences, stripPermissions } from './text.ts';
 
 const NAME_TO_ENTRY = new Map<string, DrugEntry>();
 /** Compact keys ("amg510", "mk3475") → entry; the text is scanned word by word against it. */
@@ -339,6 +339,13 @@ const RADIOTHERAPY_LEAD_OK = new Set([
   'chemo',
 ]);
 
+/**
+ * "… drivers for which there are locally approved targeted 1L therapies": what treatment
+ * exists for an alteration, not what the patient has had.
+ */
+const AVAILABLE_THERAPY =
+  /\b(?:for which|where)\s+(?:there\s+(?:is|are|exists?)\s+)?[^.;]{0,40}\b(?:approved|available|licen[sc]ed|indicated|(?:considered )?(?:a |the )?standard)\b[^.;]*|\b(?:with|having)\s+(?:an?\s+)?(?:locally\s+|regulatory[- ]|fda[- ])?(?:approved|available)\s+(?:targeted\s+)?(?:first[- ]line\s+|1l\s+)?(?:therap(?:y|ies)|treatments?|agents?|drugs?)\b[^.;]*/g;
+
 /** Words without which an item cannot state a prior-therapy rule (a cheap gate). */
 const THERAPY_GATE =
   /prior|previous|receiv|treat|therap|regimen|\blines?\b|exposure|exposed|na[iï]ve|progress|fail|refractory|resistan|inhibitor|tki|chemo|first-line|1l\b|frontline|\bused\b/;
@@ -349,7 +356,9 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
   if (OTHER_MALIGNANCY.test(folded) && !/\bnsclc\b|\blung cancer\b|\bnon-small/.test(folded))
     return [];
   const out: TherapyItemFinding[] = [];
-  const text = folded.replace(/\([^()]*\)/g, (p) => (isPermission(p) ? ' ' : p));
+  const text = folded
+    .replace(/\([^()]*\)/g, (p) => (isPermission(p) ? ' ' : p))
+    .replace(AVAILABLE_THERAPY, ' ');
   const lines = linesIn(text, section);
   if (lines) out.push(lines);
 
@@ -626,6 +635,32 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
     out.push({ kind: 'prior_therapy', effect: 'forbid', ...narrowed });
   }
   return out;
+}
+
+/** Kinds of therapy the vocabulary has no class for (a generic ADC, a bispecific, cell therapy). */
+const UNNAMED_THERAPY_KIND =
+  /\bantibody[- ](?:drug[- ])?conjugat\w*|\badcs?\b|\bbispecific (?:antibod\w*|agents?|drugs?|therap\w*)|\bcar[- ]?t\b|\b(?:adoptive )?cell therap\w*|\bradioligand|\bradiopharmaceutical/g;
+const HISTORY_WORDS =
+  /\bprogress|\bafter\b|\bfollowing\b|\bprior\b|\bprevious|\breceived\b|\btreated with\b|\bfail|\brefractory\b|\bresistan|\bexposed\b|\bexposure\b|\bna[iï]ve\b/;
+
+/**
+ * An inclusion item that states a history of a therapy kind no TherapyRef can name
+ * ("progressed after antibody-drug conjugate therapy"): whatever else the item yields, that
+ * part is unread, so the matcher must not count the item as met.
+ */
+export function unnamedTherapyHistory(folded: string, section: Section): boolean {
+  if (section !== 'inclusion') return false;
+  // "Lymphoma for which CAR-T therapy is indicated": what exists, not what was given.
+  const text = stripPermissions(folded).replace(AVAILABLE_THERAPY, ' ');
+  if (!HISTORY_WORDS.test(text)) return false;
+  const named = therapyMentions(text);
+  for (const m of text.matchAll(UNNAMED_THERAPY_KIND)) {
+    const at = m.index ?? 0;
+    // "TROP2 ADC", "HER2-directed ADC": a named class covers it.
+    if (named.some((n) => n.start <= at + m[0].length && n.end >= at - 15)) continue;
+    return true;
+  }
+  return false;
 }
 
 // Required prior therapy: "progressed on …", "previously treated with …", "must have received …".

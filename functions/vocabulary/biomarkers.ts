@@ -20,7 +20,7 @@ export const GENE_PATTERNS: readonly { gene: Gene; pattern: RegExp }[] = [
   {
     gene: 'RET',
     pattern:
-      /\bret\b(?!\w)(?=[\s/-]*(?:fusion|rearrang|gene|alteration|mutat|translocation|positive|\+|-?selective|inhibitor|,|\/| or | and |\)))|\bret(?=-?(?:fusion|rearranged|positive))/,
+      /\bret\b(?!\w)(?=[\s/-]*(?:fusion|rearrang|gene|alteration|mutat|translocation|positive|\+|-?selective|inhibitor|,|\/| or | and |\)))|\bret(?=-?(?:fusion|rearranged|positive))|(?<=\b(?:egfr|alk|ros-?1|b-?raf|k-?ras|c-?met|her-?2|erbb-?2|ntrk-?[1-3]?|nrg-?1)\s*(?:,\s*(?:and\/or|or|and)?|and\/or|or|and|\/)\s*)\bret\b(?![- ](?:to|the|a|an|of)\b)/,
   },
   { gene: 'NTRK1', pattern: /\bntrk-?1\b/ },
   { gene: 'NTRK2', pattern: /\bntrk-?2\b/ },

@@ -1,0 +1,133 @@
+/**
+ * Second review round: wrong `eligible` verdicts traced to extraction, each pinned by a short
+ * hand-written sentence (not the trial's words): the last gene of a list, a note that no test
+ * is needed, a gene that names which drugs are meant, treatment that exists for a driver,
+ * "non-curative stage III or IV", and requirements the vocabulary cannot name.
+ */
+import { describe, expect, it } from 'vitest';
+import { extractFacts } from '#eligibility/extract.ts';
+import type { Criterion, CriterionKind, TrialFacts } from '#eligibility/facts.ts';
+import { stageFinding } from '#eligibility/stage.ts';
+import { fold, isPermission } from '#eligibility/text.ts';
+import { profileTopicOf } from '#eligibility/topics.ts';
+import { makeStudy } from '../../fixtures/eligibility/make-study.ts';
+
+const facts = (inclusion: string[], exclusion: string[] = []): TrialFacts =>
+  extractFacts(
+    makeStudy(
+      `Inclusion Criteria:\n\n${inclusion.map((i) => `* ${i}`).join('\n')}\n\nExclusion Criteria:\n\n${exclusion
+        .map((i) => `* ${i}`)
+        .join('\n')}\n`,
+    ),
+  );
+const ofKind = <K extends CriterionKind>(f: TrialFacts, kind: K) =>
+  f.criteria.filter((c): c is Extract<Criterion, { kind: K }> => c.kind === kind);
+const genes = (f: TrialFacts, effect: 'require' | 'forbid') =>
+  ofKind(f, 'biomarker')
+    .filter((c) => c.effect === effect)
+    .flatMap((c) => c.anyOf.map((r) => r.gene));
+const topicsOf = (f: TrialFacts) =>
+  ofKind(f, 'unclassified')
+    .filter((c) => c.effect === 'require')
+    .map((c) => c.topic);
+
+describe('biomarker lists', () => {
+  it('reads RET as the last element of a gene list ("EGFR, ALK, ROS1, and RET.")', () => {
+    const f = facts(
+      ['Adults with lung cancer.'],
+      ['Tumours with driver changes in KRAS, ALK and RET.'],
+    );
+    expect(genes(f, 'forbid')).toContain('RET');
+    expect(genes(f, 'forbid')).toContain('ALK');
+    const g = facts(['Adults with lung cancer.'], ['Known mutation of EGFR, BRAF, or RET']);
+    expect(genes(g, 'forbid')).toContain('RET');
+  });
+
+  it('does not read "ret" as a gene outside a gene list', () => {
+    const f = facts(['Adults with lung cancer.'], ['Unable to return to the clinic.']);
+    expect(genes(f, 'forbid')).toEqual([]);
+  });
+
+  it('an exclusion that says no test is needed excludes only known alterations (rule 2)', () => {
+    const f = facts(
+      ['Adults with lung cancer.'],
+      ['People whose tumours harbour ALK or ROS1 fusions (no further testing required).'],
+    );
+    const [c] = ofKind(f, 'biomarker');
+    expect(c?.effect).toBe('forbid');
+    expect(c?.knownOnly).toBe(true);
+  });
+
+  it('a gene that says which drugs are meant is no biomarker of the patient', () => {
+    const f = facts([
+      'Not previously given inhibitors with proven activity in ALK-rearranged tumours.',
+    ]);
+    expect(genes(f, 'require')).toEqual([]);
+    const g = facts(
+      ['Adults with lung cancer.'],
+      ['Prior use of a drug approved for RET-positive disease.'],
+    );
+    expect(genes(g, 'forbid')).toEqual([]);
+  });
+});
+
+describe('prior therapy', () => {
+  it('treatment that exists for a driver is no history of the patient', () => {
+    const f = facts([
+      'No known driver alteration for which an approved 1L targeted therapy exists locally.',
+    ]);
+    expect(ofKind(f, 'treatment_naive')).toEqual([]);
+  });
+
+  it('an unnameable required therapy (an ADC) keeps the item unread, beside what is read', () => {
+    const f = facts(['Progression after standard therapy and after an antibody-drug conjugate.']);
+    expect(topicsOf(f)).toContain('prior_therapy');
+    const g = facts(['Progression after standard therapy.']);
+    expect(topicsOf(g)).toEqual([]);
+  });
+
+  it('a response on a named drug is a treatment history, though it names RECIST', () => {
+    expect(
+      profileTopicOf(
+        'Stable disease on crizotinib for at least 4 months per RECIST 1.1',
+        'inclusion',
+      ),
+    ).toBe('prior_therapy');
+  });
+
+  it('a stated IHC result of a gene is a biomarker requirement, though about a sample', () => {
+    expect(
+      profileTopicOf('A tumour sample showing HER2 IHC 2+ or 3+ by central testing', 'inclusion'),
+    ).toBe('biomarker');
+  });
+});
+
+describe('stage', () => {
+  it('"non-curatively treatable stage III or stage IV" is stage IV or unresectable stage III', () => {
+    expect(stageFinding(fold('Lung cancer of stage III or IV, treated non-curatively'))).toEqual({
+      stages: ['IVA', 'IVB', 'IV'],
+      settings: ['locally_advanced_unresectable'],
+    });
+    expect(stageFinding(fold('Inoperable stage III or stage IV lung cancer'))).toEqual({
+      stages: ['IVA', 'IVB', 'IV'],
+      settings: ['locally_advanced_unresectable'],
+    });
+  });
+
+  it('a plain "stage III or IV" and a named sub-stage keep their stages', () => {
+    expect(stageFinding(fold('Stage III or IV lung cancer'))?.stages).toContain('IIIB');
+    expect(stageFinding(fold('Unresectable stage IIIC or IV lung cancer'))?.stages).toContain(
+      'IIIC',
+    );
+  });
+
+  it('"non eligible for" is no permission, so the stage item is read', () => {
+    expect(isPermission(fold('stage 3 non eligible for chemoradiation or stage 4'))).toBe(false);
+    const [s] = ofKind(
+      facts(['Stage 3 non eligible for chemoradiation, or stage 4 lung cancer.']),
+      'stage',
+    );
+    expect(s?.settings).toEqual(['locally_advanced_unresectable']);
+    expect(s?.stages).toContain('IVA');
+  });
+});
