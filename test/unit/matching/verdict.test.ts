@@ -65,7 +65,7 @@ describe('verdicts', () => {
         label: "Must have a criterion on biomarkers (in the trial's words)",
       },
     });
-    expect(v.unknowns[0]).toMatch(/could not read it/);
+    expect(v.unknowns[0]).toMatch(/^biomarkers \(a criterion the matcher could not read/);
     expect(v.toDiscuss).toEqual([{ quote: 'Adequate renal function', section: 'inclusion' }]);
   });
 });
