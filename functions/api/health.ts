@@ -32,6 +32,8 @@ export function healthReport(
         loadedAt: snapshot ? new Date(snapshot.loadedAt).toISOString() : null,
         ageSeconds: snapshot ? Math.round((nowMs - snapshot.loadedAt) / 1000) : null,
         trials: snapshot?.trialCount ?? null,
+        source: snapshot?.source ?? null,
+        loadMs: snapshot?.loadMs ?? null,
         currentVersion: state?.indexVersion ?? null,
       },
     },

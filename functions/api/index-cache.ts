@@ -21,6 +21,8 @@ export interface IndexSnapshot<I> {
   loadedAt: number;
   trialCount: number;
   loadMs: number;
+  /** Where it was read from: the published snapshot, or every active entry (the fallback). */
+  source: LoadedIndex['source'];
 }
 
 export interface IndexCacheOptions<I> {
@@ -140,6 +142,7 @@ export class MatchIndexCache<I> {
         loadedAt: now(),
         trialCount: trials,
         loadMs,
+        source: loaded.source,
       };
       log('info', previous ? 'match index refreshed' : 'match index loaded', {
         indexVersion: state?.indexVersion ?? null,

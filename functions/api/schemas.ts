@@ -62,6 +62,13 @@ export const healthResponseSchema = z.object({
       loadedAt: isoTime.nullable(),
       ageSeconds: z.number().nullable(),
       trials: z.number().int().nullable().describe("Trials in this container's in-memory index"),
+      source: z
+        .enum(['snapshot', 'active'])
+        .nullable()
+        .describe(
+          'snapshot: the index core the sync published; active: every active study read whole (no current snapshot)',
+        ),
+      loadMs: z.number().nullable().describe('How long reading and building the index took'),
       currentVersion: z.string().nullable().describe('indexVersion in the sync state now'),
     })
     .describe('The in-memory match index of the container that answered'),

@@ -195,6 +195,8 @@ describe('match index refresh', () => {
     const body = JSON.parse(res.body);
     expect(body.index.version).toBe((await repo.getSyncState()).indexVersion);
     expect(body.index.ageSeconds).toBe(5);
+    // Nothing was published in this test: the index came from the active entries themselves.
+    expect(body.index).toMatchObject({ source: 'active', loadMs: expect.any(Number) });
     expect(res.headers['x-data-synced-at']).toBe('2026-11-26T23:00:00.000Z');
   });
 

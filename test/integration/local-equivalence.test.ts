@@ -110,7 +110,7 @@ function comparable(answer: Answer): unknown {
   let body: unknown = answer.body;
   if (answer.headers['content-type']?.includes('json') && answer.body) {
     body = JSON.parse(answer.body, (key, value) =>
-      key === 'generatedAt' || key === 'requestId' || key === 'ageSeconds' || key === 'loadedAt'
+      ['generatedAt', 'requestId', 'ageSeconds', 'loadedAt', 'loadMs'].includes(key)
         ? '<varies>'
         : value,
     );
