@@ -232,10 +232,23 @@ describe('DynamoStudyRepository match index', () => {
     await repo.upsertStudies([{ study: syntheticStudy({ n: 30 }), facts: handFacts() }]);
     await repo.publishIndex();
     await repo.upsertStudies([{ study: syntheticStudy({ n: 31 }), facts: handFacts() }]);
-    expect((await repo.listActiveEntries()).map((e) => e.nctId)).toEqual([
-      syntheticId(30),
-      syntheticId(31),
-    ]);
+    const loaded = await repo.loadMatchIndex();
+    expect(loaded.source).toBe('active');
+    expect(loaded.core.trials.map((t) => t.nctId)).toEqual([syntheticId(30), syntheticId(31)]);
+  });
+
+  it('reads no snapshot of another core format, and publishing replaces it', async () => {
+    const { repo } = await h.newTable();
+    await repo.upsertStudies([{ study: syntheticStudy({ n: 35 }), facts: handFacts() }]);
+    const published = await repo.publishIndex();
+    const state = await repo.getSyncState();
+    // As a snapshot written by an older release would be described.
+    await repo.putSyncState({
+      indexSnapshot: { ...state.indexSnapshot, format: undefined } as never,
+    });
+    expect((await repo.loadMatchIndex()).source).toBe('active');
+    expect((await repo.publishIndex())?.indexVersion).toBe(published?.indexVersion);
+    expect((await repo.loadMatchIndex()).source).toBe('snapshot');
   });
 
   it('marks studies a full sweep did not see as stale, and a stale study comes back when seen', async () => {
