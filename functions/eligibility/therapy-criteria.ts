@@ -346,6 +346,24 @@ const RADIOTHERAPY_LEAD_OK = new Set([
 const AVAILABLE_THERAPY =
   /\b(?:for which|where)\s+(?:there\s+(?:is|are|exists?)\s+)?[^.;]{0,40}\b(?:approved|available|licen[sc]ed|indicated|(?:considered )?(?:a |the )?standard)\b[^.;]*|\b(?:with|having)\s+(?:an?\s+)?(?:locally\s+|regulatory[- ]|fda[- ])?(?:approved|available)\s+(?:targeted\s+)?(?:first[- ]line\s+|1l\s+)?(?:therap(?:y|ies)|treatments?|agents?|drugs?)\b[^.;]*/g;
 
+/**
+ * An alternative to a treatment history that an untreated patient meets by choice or by
+ * unfitness ("… or refused standard therapy"). "Or no satisfactory alternative" is not one:
+ * a first line is a satisfactory alternative in NSCLC (the labels read it so).
+ */
+const REFUSAL_ALTERNATIVE =
+  /\bor\b[^.;]{0,60}?\b(?:(?:have|has|had|who) )*(?:refus\w*|declin\w*|(?:ineligible|unsuitable|unfit|not (?:a )?(?:candidates?|eligible|suitable)) (?:for|to receive) (?:a |the )?(?:standard|available|approved)\b)/;
+
+function refusalAlternative(text: string): boolean {
+  return (
+    sentences(text).length === 1 &&
+    TREATED_BEFORE_REFUSAL.test(text) &&
+    REFUSAL_ALTERNATIVE.test(text)
+  );
+}
+const TREATED_BEFORE_REFUSAL =
+  /\b(?:received|progress\w*|failed|relapsed|refractory|treated with|(?:prior|previous) (?:lines?|therap\w*|treatments?|regimens?|systemic|chemo\w*))\b[^.;]*\bor\b/;
+
 /** Words without which an item cannot state a prior-therapy rule (a cheap gate). */
 const THERAPY_GATE =
   /prior|previous|receiv|treat|therap|regimen|\blines?\b|exposure|exposed|na[iï]ve|progress|fail|refractory|resistan|inhibitor|tki|chemo|first-line|1l\b|frontline|\bused\b/;
@@ -359,6 +377,10 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
   const text = folded
     .replace(/\([^()]*\)/g, (p) => (isPermission(p) ? ' ' : p))
     .replace(AVAILABLE_THERAPY, ' ');
+  // "At least one prior line, or refused standard therapy": the second alternative admits
+  // untreated patients, so no history is required. To discuss. (One sentence only: a later
+  // sentence may state a requirement of its own.)
+  if (section === 'inclusion' && refusalAlternative(text)) return out;
   const lines = linesIn(text, section);
   if (lines) out.push(lines);
 
@@ -645,11 +667,13 @@ const HISTORY_WORDS =
 
 /**
  * An inclusion item that states a history of a therapy kind no TherapyRef can name
- * ("progressed after antibody-drug conjugate therapy"): whatever else the item yields, that
- * part is unread, so the matcher must not count the item as met.
+ * ("progressed after antibody-drug conjugate therapy"), or a history with a refusal as the
+ * alternative: whatever else the item yields, that part is unread, so the matcher must not
+ * count the item as met.
  */
 export function unnamedTherapyHistory(folded: string, section: Section): boolean {
   if (section !== 'inclusion') return false;
+  if (refusalAlternative(folded)) return true;
   // "Lymphoma for which CAR-T therapy is indicated": what exists, not what was given.
   const text = stripPermissions(folded).replace(AVAILABLE_THERAPY, ' ');
   if (!HISTORY_WORDS.test(text)) return false;

@@ -86,6 +86,22 @@ describe('prior therapy', () => {
     expect(topicsOf(g)).toEqual([]);
   });
 
+  it('a history or a refusal of therapy is no requirement of history', () => {
+    for (const sentence of [
+      'Received at least one prior line of therapy, or refused standard therapy.',
+      'Progression after prior systemic therapy or who declined chemotherapy.',
+      'Progressed on one prior regimen or is not a candidate for standard chemotherapy.',
+    ]) {
+      const f = facts([sentence]);
+      expect(ofKind(f, 'prior_lines'), sentence).toEqual([]);
+      expect(ofKind(f, 'prior_therapy'), sentence).toEqual([]);
+      expect(topicsOf(f), sentence).toContain('prior_therapy');
+    }
+    expect(
+      ofKind(facts(['Progressed after at least one prior line of therapy.']), 'prior_lines'),
+    ).toHaveLength(1);
+  });
+
   it('a response on a named drug is a treatment history, though it names RECIST', () => {
     expect(
       profileTopicOf(
