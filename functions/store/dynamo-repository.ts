@@ -531,25 +531,17 @@ export class DynamoStudyRepository implements SyncRepository {
     const counts = await Promise.all(
       Array.from({ length: ACTIVE_SHARDS }, async (_, s) => {
         let n = 0;
-        let start: Record<string, unknown> | undefined;
-        do {
-          const out = await withRetry(
-            () =>
-              this.doc.send(
-                new QueryCommand({
-                  TableName: this.table,
-                  IndexName: ACTIVE_INDEX,
-                  KeyConditionExpression: 'indexPk = :s',
-                  ExpressionAttributeValues: { ':s': `ACTIVE#${s}` },
-                  Select: 'COUNT',
-                  ExclusiveStartKey: start,
-                }),
-              ),
-            this.retry,
-          );
-          n += out.Count ?? 0;
-          start = out.LastEvaluatedKey;
-        } while (start);
+        const query: QueryCommandInput = {
+          TableName: this.table,
+          IndexName: ACTIVE_INDEX,
+          KeyConditionExpression: 'indexPk = :s',
+          ExpressionAttributeValues: { ':s': `ACTIVE#${s}` },
+          Select: 'COUNT',
+        };
+        for await (const page of this.pages((start) =>
+          this.doc.send(new QueryCommand({ ...query, ExclusiveStartKey: start })),
+        ))
+          n += page.Count ?? 0;
         return n;
       }),
     );
@@ -558,16 +550,23 @@ export class DynamoStudyRepository implements SyncRepository {
 
   private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
+    for await (const page of this.pages((start) =>
+      this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start })),
+    ))
+      items.push(...(page.Items ?? []));
+    return items;
+  }
+
+  /** Every page of a Query or Scan, following LastEvaluatedKey; each call retried. */
+  private async *pages<P extends { LastEvaluatedKey?: Record<string, unknown> | undefined }>(
+    send: (start: Record<string, unknown> | undefined) => Promise<P>,
+  ): AsyncGenerator<P> {
     let start: Record<string, unknown> | undefined;
     do {
-      const out = await withRetry(
-        () => this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start })),
-        this.retry,
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
+      const page = await withRetry(() => send(start), this.retry);
+      yield page;
+      start = page.LastEvaluatedKey;
     } while (start);
-    return items;
   }
 
   // ---------------------------------------------------------------- index snapshot
@@ -679,25 +678,19 @@ export class DynamoStudyRepository implements SyncRepository {
 
   async listOutdatedFacts(version: string): Promise<string[]> {
     const ids: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await withRetry(
-        () =>
-          this.doc.send(
-            new ScanCommand({
-              TableName: this.table,
-              FilterExpression:
-                'sk = :meta AND (attribute_not_exists(extractorVersion) OR extractorVersion <> :v)',
-              ProjectionExpression: 'pk',
-              ExpressionAttributeValues: { ':meta': META_SK, ':v': version },
-              ExclusiveStartKey: start,
-            }),
-          ),
-        this.retry,
-      );
-      for (const item of out.Items ?? []) ids.push(nctIdOfPk(String(item.pk)));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    for await (const page of this.pages((start) =>
+      this.doc.send(
+        new ScanCommand({
+          TableName: this.table,
+          FilterExpression:
+            'sk = :meta AND (attribute_not_exists(extractorVersion) OR extractorVersion <> :v)',
+          ProjectionExpression: 'pk',
+          ExpressionAttributeValues: { ':meta': META_SK, ':v': version },
+          ExclusiveStartKey: start,
+        }),
+      ),
+    ))
+      for (const item of page.Items ?? []) ids.push(nctIdOfPk(String(item.pk)));
     return ids.sort();
   }
 
