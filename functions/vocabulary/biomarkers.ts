@@ -15,7 +15,7 @@ export const GENE_PATTERNS: readonly { gene: Gene; pattern: RegExp }[] = [
   {
     gene: 'MET',
     pattern:
-      /\bc-?met\b|(?<!\b(?:are|is|be|been|were|was|not|criteria|requirements?|all|who) )\bmet(?=ex|δ|\s*(?:exon|ex\b|ex\s?14|amp|amplification|overexpress|ihc|gene|alteration|mutation|copy|splice|fusion|\/cep|-?positive|protein|high|\((?!\d))|[- ](?:mutat|amplif|alter|over|ihc|exon))|\bhepatocyte growth factor receptor\b/,
+      /\bc-?met\b|(?<!\b(?:are|is|be|been|were|was|not|criteria|requirements?|all|who) )\bmet(?=ex|δ|\s*(?:exon|ex\b|ex\s?14|amp|amplification|overexpress|ihc|gene|alteration|mutation|copy|splice|fusion|\/cep|-?positive|protein|high|\((?!\d))|[- ](?:mutat|amplif|alter|over|ihc|exon))|\bhepatocyte growth factor receptor\b|(?<=\b(?:egfr|alk|ros-?1|b-?raf|k-?ras|ret|her-?2|erbb-?2|ntrk-?[1-3]?|nrg-?1)\s*(?:,\s*(?:and\/or|or|and)?|and\/or|or|and|\/)\s*)\bmet\b(?!\s+(?:the|all|any|each|both|criteria|requirements?|by|with|in|at|on|for|from|to|as|his|her|their|our|eligibility|inclusion|exclusion)\b)|\bmet(?=\s*(?:,|\/|or|and)\s*(?:egfr|alk|ros-?1|b-?raf|k-?ras|ret|her-?2|erbb-?2|ntrk|nrg-?1)\b)/,
   },
   {
     gene: 'RET',

@@ -43,6 +43,25 @@ describe('biomarker lists', () => {
     expect(genes(g, 'forbid')).toContain('RET');
   });
 
+  it('reads MET as an element of a gene list ("BRAF, MET, RET", "ALK/MET", "MET, ALK or …")', () => {
+    for (const sentence of [
+      'Known alterations of EGFR, BRAF, MET, RET or NTRK.',
+      'Tumours with driver mutations of KRAS and MET.',
+      'Tumours with MET, ALK or ROS1 changes.',
+    ]) {
+      const f = facts(['Adults with lung cancer.'], [sentence]);
+      expect(genes(f, 'forbid'), sentence).toContain('MET');
+    }
+  });
+
+  it('does not read the verb "met" after a gene as MET', () => {
+    const f = facts(
+      ['Adults with lung cancer.'],
+      ['Known EGFR and met all criteria of the registry.'],
+    );
+    expect(genes(f, 'forbid')).not.toContain('MET');
+  });
+
   it('does not read "ret" as a gene outside a gene list', () => {
     const f = facts(['Adults with lung cancer.'], ['Unable to return to the clinic.']);
     expect(genes(f, 'forbid')).toEqual([]);
