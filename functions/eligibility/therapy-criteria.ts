@@ -639,7 +639,8 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
         mentions.splice(k, 1);
     }
     const radiotherapy = plainRadiotherapy(cleaned);
-    if (mentions.length === 0 && !(radiotherapy && priorWords.test(clause))) continue;
+    const adc = anyAdc(cleaned);
+    if (mentions.length === 0 && !((radiotherapy || adc) && priorWords.test(clause))) continue;
     if (
       !priorWords.test(clause) &&
       !/^[^a-z]*(?:[a-z-]+ ){0,4}(?:inhibitors?|tkis?|therapy|treatment)/.test(clause)
@@ -651,12 +652,40 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
       classesOfDrug,
     );
     if (radiotherapy) anyOf.push({ class: 'radiotherapy' });
+    for (const r of adc ? ADC_REFS : [])
+      if (!anyOf.some((o) => o.drug === r.drug && o.class === r.class)) anyOf.push(r);
     if (anyOf.length === 0) continue;
     const narrowed = narrowedByExceptions(clause, anyOf, settingsFor(clause, folded, anyOf));
     if (narrowed.anyOf.length === 0) continue;
     out.push({ kind: 'prior_therapy', effect: 'forbid', ...narrowed });
   }
   return out;
+}
+
+/**
+ * "Prior antibody-drug conjugate": any ADC. The vocabulary has no ADC class, so the forbid
+ * names the ADCs it knows; a patient given another one is not excluded by it (unknown
+ * drugs never exclude), which is no worse than leaving the item unread.
+ */
+const ADC_REFS: TherapyRef[] = [
+  { class: 'adc_trop2' },
+  { drug: 'trastuzumab deruxtecan' },
+  { drug: 'trastuzumab emtansine' },
+  { drug: 'disitamab vedotin' },
+  { drug: 'telisotuzumab vedotin' },
+];
+const GENERIC_ADC =
+  /\b(?:antibody[- ]drug[- ]conjugates?|adcs?)\b(?!\s*(?:\(adcs?\)\s*)?(?:targeting|directed|against|with an? |containing|that|which|carrying|bearing|consisting|conjugated|linked|with (?:a |an )?(?:topo|tubulin|camptothecin|exatecan|mmae|payload)))/g;
+/** Words that narrow an ADC to a target or payload: then only the named ones count. */
+const ADC_QUALIFIER =
+  /trop|her-?2|erbb|her3|topoisomerase|\btop-?1|payload|tubulin|exatecan|camptothecin|directed|targeting|targeted|-based|based on|mmae|deruxtecan|c-?met|\bmet\b|b7|nectin|tissue factor|folate|claudin|cldn|egfr|cdh|cd\d|same (?:target|class|payload)/;
+
+function anyAdc(text: string): boolean {
+  for (const m of text.matchAll(GENERIC_ADC)) {
+    const at = m.index ?? 0;
+    if (!ADC_QUALIFIER.test(text.slice(Math.max(0, at - 40), at))) return true;
+  }
+  return false;
 }
 
 /** Kinds of therapy the vocabulary has no class for (a generic ADC, a bispecific, cell therapy). */

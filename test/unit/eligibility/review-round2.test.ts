@@ -121,6 +121,23 @@ describe('prior therapy', () => {
     ).toHaveLength(1);
   });
 
+  it('an exclusion of any prior ADC forbids the ADCs the vocabulary knows', () => {
+    const [c] = ofKind(
+      facts(['Adults with lung cancer.'], ['Previous therapy with any antibody-drug conjugate.']),
+      'prior_therapy',
+    );
+    expect(c?.effect).toBe('forbid');
+    expect(c?.anyOf).toContainEqual({ class: 'adc_trop2' });
+    expect(c?.anyOf).toContainEqual({ drug: 'trastuzumab deruxtecan' });
+    // A payload or target narrows it: only what is named counts, here nothing.
+    expect(
+      ofKind(
+        facts(['Adults with lung cancer.'], ['Prior ADC with a tubulin payload.']),
+        'prior_therapy',
+      ),
+    ).toEqual([]);
+  });
+
   it('a response on a named drug is a treatment history, though it names RECIST', () => {
     expect(
       profileTopicOf(
