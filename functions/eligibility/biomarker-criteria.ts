@@ -260,11 +260,11 @@ export interface BiomarkerItemResult {
 const PERMISSIVE =
   /\b(?:allowed|permitted|permissible|acceptable|eligible|can be (?:included|enrolled)|may (?:be )?(?:included|enrolled|participate)|are not excluded|not required|is not required|regardless of|irrespective of|independent of|with or without)\b/;
 const DRIVER_CONTEXT =
-  /\b(?:driver|actionable|targetable|oncogenic|druggable|sensitizing (?:genomic|molecular)|genomic alteration|molecular alteration|approved (?:targeted|first-line)|targeted therap(?:y|ies) (?:is|are) (?:approved|available)|oncogene)/;
+  /\b(?:driver|driving (?:gene|mutation|alteration|oncogene)|actionable|targetable|oncogenic|druggable|sensitizing (?:genomic|molecular)|genomic alteration|molecular alteration|approved (?:targeted|first-line)|targeted therap(?:y|ies) (?:is|are) (?:approved|available)|oncogene)/;
 const AGA_UMBRELLA =
-  /\b(?:no|without|absence of|negative for|lack of)\b[^.;]{0,160}\b(?:actionable|targetable|driver|druggable)\b|\b(?:driver|oncogene)[- ](?:gene[- ])?negative\b|\bdriver[- ]?less\b|\bwild[- ]type for (?:all )?(?:known )?(?:driver|actionable)|\bpan[- ]negative\b/;
+  /\b(?:no|without|absence of|negative for|lack of)\b[^.;]{0,160}\b(?:actionable|targetable|driver|driving|druggable)\b|\b(?:driver|oncogene)[- ](?:gene[- ])?negative\b|\bdriver[- ]?less\b|\bwild[- ]type for (?:all )?(?:known )?(?:driver|actionable)|\bpan[- ]negative\b/;
 const AGA_POSITIVE =
-  /\b(?:actionable|targetable|driver|druggable|oncogenic)\b[^.;]{0,50}\b(?:alteration|mutation|aberration|rearrangement|fusion|gene|oncogene|variant)s?\b|\bwith (?:an )?approved targeted therap/;
+  /\b(?:actionable|targetable|driver|driving|druggable|oncogenic)\b[^.;]{0,50}\b(?:alteration|mutation|aberration|rearrangement|fusion|gene|oncogene|variant)s?\b|\bwith (?:an )?approved targeted therap/;
 
 /** A drug described by the disease it works in, ending just before a gene mention. */
 const THERAPY_FOR_GENE =

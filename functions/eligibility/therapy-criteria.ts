@@ -5,7 +5,7 @@
  * are not prior-therapy rules and produce nothing.
  */
 
-import type { TherapyClass } from '#vocabulary/codes.ts';
+import { THERAPY_CLASSES, type TherapyClass } from '#vocabulary/codes.ts';
 import { DRUG_NAMES, type DrugEntry, THERAPY_CLASS_PHRASES } from '#vocabulary/drugs.ts';
 import type { Effect, Section, TherapyRef } from './facts.ts';
 import { isPermission, sentences, stripPermissions } from './text.ts';
@@ -498,7 +498,17 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
     const exceptedTherapy = [
       ...core.matchAll(new RegExp(`\\b(?:${EXCEPTION_WORDS})\\b[^.;)]*`, 'g')),
     ].some((e) => therapyMentions(e[0]).length > 0 && !PERIOPERATIVE_WORDS.test(e[0]));
-    if (naive && !lines && exceptedTherapy) return out;
+    if (naive && !lines && exceptedTherapy) {
+      const others = systemicClassesExcept(core);
+      if (others)
+        out.push({
+          kind: 'prior_therapy',
+          effect: 'forbid',
+          anyOf: others,
+          settings: settingsOf(core),
+        });
+      return out;
+    }
     if (naive && !lines) {
       // "no prior chemotherapy" names a class: that is a forbid of the class, not naivety.
       const noPriorClass = /\bno (?:prior|previous) ([a-z- ]+?)(?: therapy| treatment)?\b/.exec(
@@ -606,7 +616,18 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
         clause,
       )
     ) {
-      if (/\b(?:other than|except|besides|apart from|aside from)\b/.test(clause)) continue;
+      if (/\b(?:other than|except|besides|apart from|aside from)\b/.test(clause)) {
+        // "Systemic therapy other than EGFR TKI for advanced NSCLC": every other systemic class.
+        const others = systemicClassesExcept(clause);
+        if (others)
+          out.push({
+            kind: 'prior_therapy',
+            effect: 'forbid',
+            anyOf: others,
+            settings: settingsOf(clause),
+          });
+        continue;
+      }
       if (
         /\bsystemic\b|\banti-?cancer\b|\banti-?tumou?r\b|\bany (?:prior )?(?:therapy|treatment)\b/.test(
           clause,
@@ -900,6 +921,44 @@ function narrowedByExceptions(
           (e.drug !== undefined && classesOfDrug(e.drug).includes(r.class)) ||
           (e.class !== undefined && (SPECIFIC_OVER[e.class] ?? []).includes(r.class)));
   return { anyOf: anyOf.filter((r) => !excepted.some((e) => covers(r, e))), settings };
+}
+
+/** Systemic therapy classes (what "any systemic anti-cancer therapy" covers). */
+const SYSTEMIC_CLASSES: readonly TherapyClass[] = THERAPY_CLASSES.filter(
+  (c) => c !== 'radiotherapy' && c !== 'surgery',
+);
+
+/**
+ * "Systemic therapy … other than EGFR TKI": every systemic class but the excepted ones and
+ * their specific kinds. Only classes can be subtracted ("other than osimertinib" leaves the
+ * other EGFR TKIs forbidden, which no class list says): undefined then, and for a setting
+ * excepted ("other than adjuvant chemotherapy"), which narrowedByExceptions reads.
+ */
+function systemicClassesExcept(text: string): TherapyRef[] | undefined {
+  if (
+    !/\bsystemic\b|\banti-?cancer\b|\banti-?tumou?r\b|\bany (?:other )?(?:therapy|treatment)\b/.test(
+      text,
+    )
+  )
+    return undefined;
+  const exceptions = [...text.matchAll(new RegExp(`\\b(?:${EXCEPTION_WORDS})\\b[^.;)]*`, 'g'))];
+  if (exceptions.length !== 1) return undefined;
+  const clause = (exceptions[0]?.[0] ?? '').split(/\b(?:for|in|as|during|within|at)\b/)[0] ?? '';
+  if (PERIOPERATIVE_WORDS.test(clause)) return undefined;
+  const excepted = therapyMentions(clause).map((m) => m.ref);
+  if (excepted.length === 0 || excepted.some((r) => !r.class)) return undefined;
+  const drop = new Set<TherapyClass>(excepted.flatMap((r) => (r.class ? [r.class] : [])));
+  // A drug of an excepted class is allowed whatever its other classes (crizotinib is an ALK
+  // TKI and a MET inhibitor): those other classes cannot be forbidden by class.
+  const excused = DRUG_NAMES.filter(({ entry }) => entry.classes.some((c) => drop.has(c)));
+  for (const { entry } of excused) for (const c of entry.classes) drop.add(c);
+  const kept = SYSTEMIC_CLASSES.filter(
+    (c) => !drop.has(c) && !(SPECIFIC_OVER[c] ?? []).some((g) => drop.has(g)),
+  );
+  // A profile's platinum implies chemotherapy (matching/therapy-classes): the generic suffices.
+  return kept
+    .filter((c) => !(SPECIFIC_OVER[c] ?? []).some((g) => kept.includes(g)))
+    .map((c) => ({ class: c }));
 }
 
 const PERIOPERATIVE_WORDS =

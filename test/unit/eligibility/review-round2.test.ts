@@ -62,6 +62,17 @@ describe('biomarker lists', () => {
     expect(genes(f, 'forbid')).not.toContain('MET');
   });
 
+  it('"other driving gene mutations" is the actionable-driver umbrella', () => {
+    const f = facts(
+      ['EGFR-mutant lung cancer.'],
+      ['Tumours with other driving gene mutations that have an effective therapy.'],
+    );
+    const forbidden = genes(f, 'forbid');
+    expect(forbidden).toContain('ALK');
+    expect(forbidden).toContain('RET');
+    expect(forbidden).not.toContain('EGFR');
+  });
+
   it('does not read "ret" as a gene outside a gene list', () => {
     const f = facts(['Adults with lung cancer.'], ['Unable to return to the clinic.']);
     expect(genes(f, 'forbid')).toEqual([]);
@@ -136,6 +147,36 @@ describe('prior therapy', () => {
         'prior_therapy',
       ),
     ).toEqual([]);
+  });
+
+  it('systemic therapy "other than" a class forbids every other systemic class', () => {
+    const [c] = ofKind(
+      facts(
+        ['Adults with lung cancer.'],
+        ['Prior systemic anticancer therapy other than an ALK TKI for metastatic disease.'],
+      ),
+      'prior_therapy',
+    );
+    expect(c?.effect).toBe('forbid');
+    expect(c?.settings).toBe('advanced');
+    const classes = c?.anyOf.map((r) => r.class) ?? [];
+    expect(classes).toContain('chemotherapy');
+    expect(classes).toContain('anti_pd1_pdl1');
+    expect(classes).not.toContain('alk_tki');
+    // Crizotinib is an ALK TKI as well as a MET inhibitor: the excepted drug stays allowed.
+    expect(classes).not.toContain('met_inhibitor');
+    expect(classes).not.toContain('radiotherapy');
+  });
+
+  it('systemic therapy "other than" a drug or a setting is no class list', () => {
+    for (const sentence of [
+      'Earlier systemic anticancer therapy other than osimertinib for metastatic disease.',
+      'Earlier systemic therapy for advanced disease, except adjuvant chemotherapy.',
+    ])
+      expect(
+        ofKind(facts(['Adults with lung cancer.'], [sentence]), 'prior_therapy'),
+        sentence,
+      ).toEqual([]);
   });
 
   it('a response on a named drug is a treatment history, though it names RECIST', () => {
