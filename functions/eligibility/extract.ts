@@ -12,14 +12,14 @@ import type { BiomarkerRef, Criterion, Evidence, TrialFacts } from './facts.ts';
 import { histologiesIn, isHistologyItem } from './histology.ts';
 import { ecogIn } from './performance.ts';
 import { extractScope } from './scope.ts';
-import { diagnosisClauseStage, stageFinding } from './stage.ts';
+import { diagnosisClauseStage, resectedStageRequirement, stageFinding } from './stage.ts';
 import { stripPermissions } from './text.ts';
 import { therapyInItem, unnamedTherapyHistory } from './therapy-criteria.ts';
 import { titleTargets } from './title-targets.ts';
 import { profileTopicOf } from './topics.ts';
 
 /** Bump on every change of behaviour: the sync re-derives facts of older versions. */
-export const EXTRACTOR_VERSION = '2026-11-27.15';
+export const EXTRACTOR_VERSION = '2026-11-27.16';
 
 type Draft = Criterion extends infer C
   ? C extends Criterion
@@ -104,6 +104,8 @@ function classifyItem(item: CriteriaItem, parent: CriteriaItem | undefined): Dra
         : stageFinding(stripPermissions(text));
     if (s && (s.stages.length > 0 || s.settings.length > 0)) {
       out.push({ kind: 'stage', effect: 'require', stages: s.stages, settings: s.settings });
+      if (!s.settings.includes('resected') && resectedStageRequirement(f, s.stages))
+        out.push({ kind: 'stage', effect: 'require', stages: [], settings: ['resected'] });
     }
   }
 

@@ -117,6 +117,26 @@ const CURATIVE_NOT =
 const UNRESECTABLE =
   /\bunresectable\b|\binoperable\b|\bnon-?resectable\b|\bnot (?:be )?(?:amenable|suitable|eligible|candidates?) (?:to|for) (?:surgical |complete )?(?:resection|surgery)|\bnon-?surgical\b/;
 
+const RESECTED =
+  /\b(?:completely |surgically |fully |radically )?resected\b|\br0 resection\b|\bcomplete (?:surgical )?resection\b|\bpost-?operative\b|\bafter (?:surgery|resection)\b|\bunderwent (?:surgery|resection|complete)/;
+/** A resection the patient has had, in words stageFinding does not take as a setting. */
+const HAD_RESECTION =
+  /\btreated with (?:an? )?(?:initial |upfront |up-front |primary )*(?:surgical )?resection\b|\b(?:had|has|have) (?:had |undergone )?(?:an? )?(?:complete |radical |curative |surgical )*resection\b|\b(?:have|has) undergone (?:complete |radical |curative )*(?:resection|surgery)\b/;
+
+/**
+ * "Completely resected stage IB–IIIA", "stage II–IIIB treated with upfront resection": the
+ * stages and, as a second requirement, the resection (a stage criterion's alternatives are
+ * ORs, so the resection cannot join the stages in one criterion). Not for a resection still
+ * to come, a recurrence after one, or stage IV.
+ */
+export function resectedStageRequirement(folded: string, stages: readonly Stage[]): boolean {
+  if (stages.length === 0 || stages.some((s) => s.startsWith('IV'))) return false;
+  if (!(RESECTED.test(folded) || HAD_RESECTION.test(folded))) return false;
+  return !/\bunresect|\bnot (?:been )?(?:completely |fully )?resected\b|\bincomplete(?:ly)? resect|\bresectable\b|\bcandidates? for\b|\bplanned\b|\bscheduled\b|\bto undergo\b|\brecurren|\brelaps|\bmetasta|\bor\b[^.;]{0,30}\b(?:unresectable|inoperable|definitive|chemoradi)/.test(
+    folded,
+  );
+}
+
 /** Setting words in folded text; `stages` decides how "advanced" words are read. */
 export function stageFinding(folded: string): StageFinding | undefined {
   const stages = stagesIn(folded);
@@ -130,10 +150,7 @@ export function stageFinding(folded: string): StageFinding | undefined {
   const recurrent = /\brecurren(?:t|ce)\b|\brelapsed?\b/.test(folded);
   const curativeNot = CURATIVE_NOT.test(folded);
   const unresectable = UNRESECTABLE.test(folded);
-  const resected =
-    /\b(?:completely |surgically |fully |radically )?resected\b|\br0 resection\b|\bcomplete (?:surgical )?resection\b|\bpost-?operative\b|\bafter (?:surgery|resection)\b|\bunderwent (?:surgery|resection|complete)/.test(
-      folded,
-    ) && !/\bunresected\b/.test(folded);
+  const resected = RESECTED.test(folded) && !/\bunresected\b/.test(folded);
   const resectable =
     /(?<!un|non-?|not )\bresectable\b|\boperable\b(?<!inoperable)|\bcandidates? for (?:surgical resection|surgery|resection)\b|\bplanned (?:surgery|resection)|\bneoadjuvant\b|\bperioperative\b|\bpre-?operative\b/.test(
       folded,

@@ -137,11 +137,14 @@ describe('cohorts named by their population', () => {
     const f = extractFacts(makeStudy(text));
     expect(f.cohorts).toHaveLength(2);
     const stage = ofKind(f, 'stage');
-    expect(stage).toHaveLength(2);
-    const [unresectable, resected] = stage;
+    // "Completely resected stage IB–IIIA" is the stages and, beside them, the resection.
+    expect(stage).toHaveLength(3);
+    const [unresectable, resected, resection] = stage;
     expect(unresectable?.cohorts).toHaveLength(1);
     expect(resected?.cohorts).toHaveLength(1);
     expect(unresectable?.cohorts).not.toEqual(resected?.cohorts);
+    expect(resection?.settings).toEqual(['resected']);
+    expect(resection?.cohorts).toEqual(resected?.cohorts);
     // The items under the plain and "All Patients" headings apply to every cohort.
     const sample = f.criteria.find((c) => c.evidence.quote.startsWith('Adults who agree'));
     const other = f.criteria.find((c) => c.evidence.quote.startsWith('Another cancer'));

@@ -214,6 +214,24 @@ describe('stage', () => {
     );
   });
 
+  it('a resected stage requires the resection as well as the stage', () => {
+    for (const sentence of [
+      'Completely resected stage II–IIIA lung cancer.',
+      'Stage IB to IIIA lung cancer treated with upfront resection.',
+    ]) {
+      const settings = ofKind(facts([sentence]), 'stage').flatMap((c) => c.settings);
+      expect(settings, sentence).toContain('resected');
+    }
+    for (const sentence of [
+      'Resectable stage II–IIIA lung cancer, candidates for surgery.',
+      'Stage IIIA lung cancer, unresected or not completely resected.',
+      'Stage II-III disease recurrent after complete resection.',
+    ]) {
+      const settings = ofKind(facts([sentence]), 'stage').flatMap((c) => c.settings);
+      expect(settings, sentence).not.toContain('resected');
+    }
+  });
+
   it('"non eligible for" is no permission, so the stage item is read', () => {
     expect(isPermission(fold('stage 3 non eligible for chemoradiation or stage 4'))).toBe(false);
     const [s] = ofKind(
