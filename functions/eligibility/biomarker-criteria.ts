@@ -7,7 +7,7 @@
 import { ALTERATION_PATTERNS, GENE_PATTERNS } from '#vocabulary/biomarkers.ts';
 import type { Alteration, Gene } from '#vocabulary/codes.ts';
 import type { BiomarkerRef, Effect, Section } from './facts.ts';
-import { isPermission } from './text.ts';
+import { EXCLUDED_HERE, isPermission } from './text.ts';
 
 export const EGFR_SENSITIZING: BiomarkerRef[] = [
   { gene: 'EGFR', alteration: 'exon19del' },
@@ -130,7 +130,7 @@ function isTherapyMention(folded: string, hit: GeneHit): boolean {
 }
 
 const NEGATION_BEFORE =
-  /\b(?:no|not|without|absence of|absent|lack(?:ing)? of|negative for|free of|exclud(?:e|ing|ed)|exclusion of|must not|cannot)\b[^.;]*$/;
+  /\b(?:no|not|without|absence of|absent|lack(?:s|ing)?(?: of)?|negative for|free of|exclud(?:e|ing|ed)|exclusion of|must not|cannot)\b[^.;]*$/;
 const NEGATIVE_AFTER =
   /^[^.;]{0,40}?\b(?:wild[- ]?type|wt\b|negative|-negative|not (?:been )?detected|absent|status negative)/;
 
@@ -334,6 +334,10 @@ export function biomarkersInItem(
     const allHits = geneHits(clause);
     let hits = allHits.filter((h) => !isTherapyMention(clause, h));
     const driverContext = DRIVER_CONTEXT.test(clause);
+    // "Patients with known EGFR or ALK alterations are excluded", under inclusion: read as the
+    // exclusion it is.
+    const ownSection: Section =
+      section === 'inclusion' && EXCLUDED_HERE.test(clause) ? 'exclusion' : section;
     // Umbrella negatives without named genes: "no actionable genomic alteration".
     if (hits.length === 0) {
       if (section === 'inclusion' && AGA_UMBRELLA.test(clause)) {
@@ -344,7 +348,7 @@ export function biomarkersInItem(
           knownOnly: /\bknown\b|\bdocumented\b/.test(clause),
         });
       } else if (
-        section === 'exclusion' &&
+        ownSection === 'exclusion' &&
         AGA_POSITIVE.test(clause) &&
         !PERMISSIVE.test(clause) &&
         /\bnsclc|\blung|\btumou?r|\bpatients?|\bparticipants?|\bsubjects?|\bknown|\bdocumented|\bharbou?r|\bpresence\b|\bhave\b|\bhas\b/.test(
@@ -377,7 +381,12 @@ export function biomarkersInItem(
       }
       continue;
     }
-    if (PERMISSIVE.test(clause) && !/\bmust\b|\brequired\b/.test(clause)) continue;
+    if (
+      PERMISSIVE.test(clause) &&
+      !/\bmust\b|\brequired\b/.test(clause) &&
+      !(ownSection === 'exclusion' && section === 'inclusion')
+    )
+      continue;
     if (
       /\brecommended\b|\bassay\b/.test(clause) &&
       !/\bpositive\b|\bharbou?r|\bconfirmed\b|\bdocumented\b|\bexclu/.test(clause)
@@ -473,7 +482,7 @@ export function biomarkersInItem(
     const specific = new Set(refs.filter((r) => r.alteration).map((r) => r.gene));
     const kept = refs.filter((r) => r.alteration || !specific.has(r.gene));
     if (kept.length === 0) continue;
-    result.biomarkers.push(signOf(clause, section, kept, lead));
+    result.biomarkers.push(signOf(clause, ownSection, kept, lead));
   }
   if (noTestNeeded)
     for (const b of result.biomarkers) if (b.effect === 'forbid') b.knownOnly = true;

@@ -13,13 +13,13 @@ import { histologiesIn, isHistologyItem } from './histology.ts';
 import { ecogIn } from './performance.ts';
 import { extractScope } from './scope.ts';
 import { diagnosisClauseStage, resectedStageRequirement, stageFinding } from './stage.ts';
-import { stripPermissions } from './text.ts';
+import { EXCLUDED_HERE, sentences, stripPermissions } from './text.ts';
 import { therapyInItem, unnamedTherapyHistory } from './therapy-criteria.ts';
 import { titleTargets } from './title-targets.ts';
 import { profileTopicOf } from './topics.ts';
 
 /** Bump on every change of behaviour: the sync re-derives facts of older versions. */
-export const EXTRACTOR_VERSION = '2026-11-27.16';
+export const EXTRACTOR_VERSION = '2026-11-27.17';
 
 type Draft = Criterion extends infer C
   ? C extends Criterion
@@ -51,6 +51,16 @@ function classifyItem(item: CriteriaItem, parent: CriteriaItem | undefined): Dra
   const f = item.folded;
   const section = item.section;
   if (NOT_FOR_PROFILE.test(f)) return out;
+  // "Patients who received an EGFR TKI are excluded" under inclusion: that sentence is an
+  // exclusion; the item's other sentences stay requirements.
+  // One sentence only, and not in a parenthesis: an item that mixes requirements and
+  // exclusions is left to the per-clause readers (biomarkers) and otherwise read as before.
+  if (
+    section === 'inclusion' &&
+    sentences(f).length === 1 &&
+    EXCLUDED_HERE.test(f.replace(/\([^()]*\)/g, ' '))
+  )
+    return classifyItem({ ...item, section: 'exclusion' }, parent);
   // "Patients must have one of the following:" — each child is one alternative, not a
   // requirement: read alone it would exclude patients who meet another one. To discuss.
   if (section === 'inclusion' && parent && ALTERNATIVES_FOLLOW.test(parent.folded)) return out;

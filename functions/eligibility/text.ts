@@ -81,3 +81,12 @@ export function stripPermissions(folded: string): string {
     .filter((s) => !isPermission(s))
     .join('. ');
 }
+
+/**
+ * A sentence under inclusion that says who is excluded ("Patients with active brain
+ * metastases are excluded", "… are not eligible"): it reads as an exclusion. Not "not
+ * eligible for curative surgery" (unfit for a treatment) nor "excluded from cohort A"; nor "…
+ * is not allowed", often an order of treatments ("chemotherapy before the TKI"), left to discuss.
+ */
+export const EXCLUDED_HERE =
+  /(?<!\b(?:unless|if|when|whether|except)\b[^.;,]{0,40})\b(?:are|is|will be|shall be|would be|be)\s+(?:excluded|ineligible|not (?:eligible|included))\b(?!\s+(?:for|to|from|in)\b(?!\s+(?:this |the )?(?:study|trial|enrol\w*|participat\w*|inclusion|entry)\b))|\bmay not (?:be )?(?:enrolled|included|participate)\b|\bcannot (?:be )?(?:enrolled|included|participate)\b/;

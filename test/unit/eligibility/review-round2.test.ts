@@ -195,6 +195,30 @@ describe('prior therapy', () => {
   });
 });
 
+describe('an inclusion sentence that says who is excluded', () => {
+  it('reads "… are excluded" / "… are not eligible" under inclusion as an exclusion', () => {
+    const therapy = facts(['People given an ALK inhibitor before are excluded.']);
+    expect(ofKind(therapy, 'prior_therapy').map((c) => c.effect)).toEqual(['forbid']);
+    const brain = facts(['People with symptomatic brain metastases are not eligible.']);
+    expect(ofKind(brain, 'brain_metastases').map((c) => c.effect)).toEqual(['forbid']);
+    const genesOut = facts(['People with known KRAS or BRAF mutations will be excluded.']);
+    expect(genes(genesOut, 'require')).toEqual([]);
+    expect(genes(genesOut, 'forbid')).toEqual(['KRAS', 'BRAF']);
+  });
+
+  it('keeps "not eligible for <treatment>" and "unless … not eligible" as they were', () => {
+    const unfit = facts(['People who are not eligible for platinum chemotherapy.']);
+    expect(ofKind(unfit, 'prior_therapy').filter((c) => c.effect === 'forbid')).toEqual([]);
+    expect(isPermission(fold('people are not eligible'))).toBe(false);
+  });
+
+  it('reads "lacking" as a negation of the genes it names', () => {
+    const f = facts(['Tumour lacking KRAS and BRAF mutations.']);
+    expect(genes(f, 'require')).toEqual([]);
+    expect(genes(f, 'forbid')).toEqual(['KRAS', 'BRAF']);
+  });
+});
+
 describe('stage', () => {
   it('"non-curatively treatable stage III or stage IV" is stage IV or unresectable stage III', () => {
     expect(stageFinding(fold('Lung cancer of stage III or IV, treated non-curatively'))).toEqual({
