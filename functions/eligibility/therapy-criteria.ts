@@ -364,6 +364,10 @@ function refusalAlternative(text: string): boolean {
 const TREATED_BEFORE_REFUSAL =
   /\b(?:received|progress\w*|failed|relapsed|refractory|treated with|(?:prior|previous) (?:lines?|therap\w*|treatments?|regimens?|systemic|chemo\w*))\b[^.;]*\bor\b/;
 
+/** A first line already given: progression, failure or relapse on or after it. */
+const AFTER_FIRST_LINE =
+  /\b(?:progress\w*|fail\w*|relapse\w*|refractory|resistan\w*|intoleran\w*)\b[^.;]{0,40}\b(?:on|after|following|to|during|of|with)\b[^.;]{0,25}\b(?:first|1st)[- ]line\b|\b(?:after|following|post)[- ](?:the )?(?:first|1st)[- ]line\b/;
+
 /** Words without which an item cannot state a prior-therapy rule (a cheap gate). */
 const THERAPY_GATE =
   /prior|previous|receiv|treat|therap|regimen|\blines?\b|exposure|exposed|na[iï]ve|progress|fail|refractory|resistan|inhibitor|tki|chemo|first-line|1l\b|frontline|\bused\b/;
@@ -487,9 +491,13 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
     // "Treatment-naive patients are eligible only if they refused standard treatment": a condition.
     if (/\beligible only if\b|\bonly (?:be )?eligible if\b|\bonly if they\b/.test(text)) return out;
     const firstLineOnly = /\bfirst[- ]line\b|\b1l\b|\bfrontline\b/.test(core) && !explicitNaive;
+    // "Progression during or after first-line therapy": the first line is history, not a plan.
+    const afterFirstLine = AFTER_FIRST_LINE.test(core);
     const naive =
       explicitNaive ||
-      (NAIVE_RE.test(core) && !(firstLineOnly && therapyMentions(core).length > 0));
+      (NAIVE_RE.test(core) &&
+        !(firstLineOnly && therapyMentions(core).length > 0) &&
+        !(firstLineOnly && afterFirstLine));
     const mentions = therapyMentions(withoutExceptions(core)).filter(
       (m) => !isStudyDrugContext(core, m),
     );
@@ -583,7 +591,7 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
     if (reqMentions.length === 0 && !CHEMORADIATION.test(core)) {
       // "Progressed following prior treatment", "at least one prior systemic therapy".
       if (
-        /\b(?:progress|fail|relapse|refractory)[^.;]{0,60}\b(?:prior|previous|standard|systemic|most recent|last|latest)\b[^.;]{0,30}\b(?:treatment|therapy|regimen)|\bpreviously treated\b|\bprior systemic (?:therapy|treatment)/.test(
+        /\b(?:progress|fail|relapse|refractory)[^.;]{0,60}\b(?:prior|previous|standard|systemic|most recent|last|latest|first[- ]line|1st[- ]line|frontline|initial)\b[^.;]{0,30}\b(?:treatment|therapy|regimen)|\bpreviously treated\b|\bprior systemic (?:therapy|treatment)/.test(
           core,
         ) &&
         !/\bif\b/.test(core)

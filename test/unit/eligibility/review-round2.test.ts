@@ -179,6 +179,23 @@ describe('prior therapy', () => {
       ).toEqual([]);
   });
 
+  it('progression after the first line is a history, not a first-line (naive) setting', () => {
+    for (const sentence of [
+      'Disease that progressed on or after first-line therapy.',
+      'Failure of 1st-line treatment for metastatic disease.',
+    ]) {
+      const f = facts([sentence]);
+      expect(ofKind(f, 'treatment_naive'), sentence).toEqual([]);
+      expect(
+        ofKind(f, 'prior_lines').map((c) => c.min),
+        sentence,
+      ).toEqual([1]);
+    }
+    expect(
+      ofKind(facts(['First-line treatment of metastatic disease.']), 'treatment_naive'),
+    ).toHaveLength(1);
+  });
+
   it('a response on a named drug is a treatment history, though it names RECIST', () => {
     expect(
       profileTopicOf(
