@@ -875,7 +875,7 @@ const classIsChemo = (c: TherapyClass): boolean =>
 const NAIVE_SIDE =
   /\bna[iï]ve\b|\buntreated\b|\b(?:no|not|never|without)\b[^.;]{0,30}\b(?:prior|previous(?:ly)?|received|treated)\b/g;
 const TREATED_SIDE =
-  /\bpre-?treated\b|\bpreviously treated\b|\bprogress\w*\s+(?:on|after|following|during)\b|\bfail(?:ed|ure)\b|\brefractory\b|\b(?:must )?have (?:received|progressed)\b/g;
+  /\bpre-?treated\b|\bpreviously treated\b|\bprogress\w*\s+(?:on|after|following|during)\b|\bfail(?:ed|ure)\b|\brefractory\b|\b(?:must )?have (?:received|progressed)\b|\b(?:one|1|a single|up to (?:one|two|1|2)|at most (?:one|two|1|2))\s+(?:prior\s+|previous\s+)?(?:lines?|regimens?)\b/g;
 
 /** A naive alternative and a treated alternative joined by "or". */
 function naiveOrTreated(text: string): boolean {

@@ -196,6 +196,12 @@ describe('prior therapy', () => {
     ).toHaveLength(1);
   });
 
+  it('"no prior therapy or one prior line" is no naivety requirement', () => {
+    const f = facts(['Either no prior systemic therapy or a single prior line of chemotherapy.']);
+    expect(ofKind(f, 'treatment_naive')).toEqual([]);
+    expect(topicsOf(f)).toContain('prior_therapy');
+  });
+
   it('a response on a named drug is a treatment history, though it names RECIST', () => {
     expect(
       profileTopicOf(
