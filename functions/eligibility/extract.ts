@@ -19,7 +19,7 @@ import { titleTargets } from './title-targets.ts';
 import { profileTopicOf } from './topics.ts';
 
 /** Bump on every change of behaviour: the sync re-derives facts of older versions. */
-export const EXTRACTOR_VERSION = '2026-11-27.19';
+export const EXTRACTOR_VERSION = '2026-11-27.20';
 
 type Draft = Criterion extends infer C
   ? C extends Criterion

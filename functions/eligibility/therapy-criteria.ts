@@ -352,7 +352,7 @@ const AVAILABLE_THERAPY =
  * a first line is a satisfactory alternative in NSCLC (the labels read it so).
  */
 const REFUSAL_ALTERNATIVE =
-  /\bor\b[^.;]{0,60}?\b(?:(?:have|has|had|who) )*(?:refus\w*|declin\w*|(?:ineligible|unsuitable|unfit|not (?:a )?(?:candidates?|eligible|suitable)) (?:for|to receive) (?:a |the )?(?:standard|available|approved)\b)/;
+  /\bunless\b[^.;]{0,40}?\b(?:contraindicat\w*|ineligible|unsuitable|unfit|refus\w*|declin\w*|intoleran\w*|not (?:eligible|suitable|a candidate|tolerated|available))|\bor\b[^.;]{0,60}?\b(?:(?:have|has|had|who) )*(?:refus\w*|declin\w*|(?:ineligible|unsuitable|unfit|not (?:a )?(?:candidates?|eligible|suitable)) (?:for|to receive) (?:a |the )?(?:standard|available|approved)\b)/;
 
 function refusalAlternative(text: string): boolean {
   return (
@@ -362,7 +362,7 @@ function refusalAlternative(text: string): boolean {
   );
 }
 const TREATED_BEFORE_REFUSAL =
-  /\b(?:received|progress\w*|failed|relapsed|refractory|treated with|(?:prior|previous) (?:lines?|therap\w*|treatments?|regimens?|systemic|chemo\w*))\b[^.;]*\bor\b/;
+  /\b(?:received|progress\w*|failed|relapsed|refractory|treated with|(?:prior|previous) (?:lines?|therap\w*|treatments?|regimens?|systemic|chemo\w*))\b[^.;]*\b(?:or|unless)\b/;
 
 /** A first line already given: progression, failure or relapse on or after it. */
 const AFTER_FIRST_LINE =

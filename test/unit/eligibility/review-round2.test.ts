@@ -121,6 +121,7 @@ describe('prior therapy', () => {
       'Received at least one prior line of therapy, or refused standard therapy.',
       'Progression after prior systemic therapy or who declined chemotherapy.',
       'Progressed on one prior regimen or is not a candidate for standard chemotherapy.',
+      'Progressed on prior anti-PD-1 therapy unless it was contraindicated.',
     ]) {
       const f = facts([sentence]);
       expect(ofKind(f, 'prior_lines'), sentence).toEqual([]);
