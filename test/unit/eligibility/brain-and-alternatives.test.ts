@@ -4,18 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { extractFacts } from '#eligibility/extract.ts';
-import type { Criterion, CriterionKind, TrialFacts } from '#eligibility/facts.ts';
-import { makeStudy } from '../../fixtures/eligibility/make-study.ts';
+import type { TrialFacts } from '#eligibility/facts.ts';
+import { factsOf, makeStudy, ofKind } from '../../fixtures/eligibility/make-study.ts';
 
 const fromText = (criteria: string): TrialFacts => extractFacts(makeStudy(criteria));
-const facts = (inclusion: string[], exclusion: string[] = []): TrialFacts =>
-  fromText(
-    `Inclusion Criteria:\n\n${inclusion.map((i) => `* ${i}`).join('\n')}\n\nExclusion Criteria:\n\n${exclusion
-      .map((i) => `* ${i}`)
-      .join('\n')}\n`,
-  );
-const ofKind = <K extends CriterionKind>(f: TrialFacts, kind: K) =>
-  f.criteria.filter((c): c is Extract<Criterion, { kind: K }> => c.kind === kind);
+const facts = factsOf;
 const brainStates = (f: TrialFacts) =>
   ofKind(f, 'brain_metastases').map((c) => [c.effect, [...c.states].sort()]);
 

@@ -2,22 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXTRACTOR_VERSION, extractFacts } from '#eligibility/extract.ts';
-import type { Criterion, CriterionKind, TrialFacts } from '#eligibility/facts.ts';
-import { makeStudy, type StudyOptions } from '../../fixtures/eligibility/make-study.ts';
+import { factsOf, makeStudy, ofKind } from '../../fixtures/eligibility/make-study.ts';
 import { FIXTURES_DIR } from '../../support/shared-data.ts';
 
-const facts = (inclusion: string[], exclusion: string[] = [], options?: StudyOptions): TrialFacts =>
-  extractFacts(
-    makeStudy(
-      `Inclusion Criteria:\n\n${inclusion.map((i) => `* ${i}`).join('\n')}\n\nExclusion Criteria:\n\n${exclusion
-        .map((i) => `* ${i}`)
-        .join('\n')}\n`,
-      options,
-    ),
-  );
-
-const ofKind = <K extends CriterionKind>(f: TrialFacts, kind: K) =>
-  f.criteria.filter((c): c is Extract<Criterion, { kind: K }> => c.kind === kind);
+const facts = factsOf;
 
 describe('extractFacts: shape', () => {
   it('stamps the version, keeps quotes unescaped and sections', () => {

@@ -3,23 +3,13 @@
  * from a record). Each test fails without the rule it names.
  */
 import { describe, expect, it } from 'vitest';
-import { extractFacts } from '#eligibility/extract.ts';
-import type { Criterion, CriterionKind, TrialFacts } from '#eligibility/facts.ts';
-import { makeStudy } from '../../fixtures/eligibility/make-study.ts';
+import type { TrialFacts } from '#eligibility/facts.ts';
+import { factsOf, ofKind } from '../../fixtures/eligibility/make-study.ts';
 
-const facts = (inclusion: string[], exclusion: string[] = []): TrialFacts =>
-  extractFacts(
-    makeStudy(
-      `Inclusion Criteria:\n\n${inclusion.map((i) => `* ${i}`).join('\n')}\n\nExclusion Criteria:\n\n${exclusion
-        .map((i) => `* ${i}`)
-        .join('\n')}\n`,
-    ),
-  );
+const facts = factsOf;
 const inc = (text: string) => facts([text]);
 const exc = (text: string) => facts([], [text]);
 
-const ofKind = <K extends CriterionKind>(f: TrialFacts, kind: K) =>
-  f.criteria.filter((c): c is Extract<Criterion, { kind: K }> => c.kind === kind);
 const therapies = (f: TrialFacts) =>
   ofKind(f, 'prior_therapy').map(({ effect, anyOf, settings, progressed }) => ({
     effect,

@@ -8,22 +8,13 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { labelPrefix, parseCriteria } from '#eligibility/criteria-parser.ts';
 import { extractFacts } from '#eligibility/extract.ts';
-import type { Criterion, CriterionKind, TrialFacts } from '#eligibility/facts.ts';
+import type { TrialFacts } from '#eligibility/facts.ts';
 import { diagnosisClauseStage, stageFinding, stagesIn } from '#eligibility/stage.ts';
 import { fold } from '#eligibility/text.ts';
-import { makeStudy } from '../../fixtures/eligibility/make-study.ts';
+import { factsOf, makeStudy, ofKind } from '../../fixtures/eligibility/make-study.ts';
 import { FIXTURES_DIR } from '../../support/shared-data.ts';
 
-const facts = (inclusion: string[], exclusion: string[] = []): TrialFacts =>
-  extractFacts(
-    makeStudy(
-      `Inclusion Criteria:\n\n${inclusion.map((i) => `* ${i}`).join('\n')}\n\nExclusion Criteria:\n\n${exclusion
-        .map((i) => `* ${i}`)
-        .join('\n')}\n`,
-    ),
-  );
-const ofKind = <K extends CriterionKind>(f: TrialFacts, kind: K) =>
-  f.criteria.filter((c): c is Extract<Criterion, { kind: K }> => c.kind === kind);
+const facts = factsOf;
 const brain = (f: TrialFacts) =>
   ofKind(f, 'brain_metastases').map((c) => [c.effect, [...c.states].sort()]);
 

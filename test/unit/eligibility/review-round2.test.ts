@@ -5,23 +5,13 @@
  * "non-curative stage III or IV", and requirements the vocabulary cannot name.
  */
 import { describe, expect, it } from 'vitest';
-import { extractFacts } from '#eligibility/extract.ts';
-import type { Criterion, CriterionKind, TrialFacts } from '#eligibility/facts.ts';
+import type { TrialFacts } from '#eligibility/facts.ts';
 import { stageFinding } from '#eligibility/stage.ts';
 import { fold, isPermission } from '#eligibility/text.ts';
 import { profileTopicOf } from '#eligibility/topics.ts';
-import { makeStudy } from '../../fixtures/eligibility/make-study.ts';
+import { factsOf, ofKind } from '../../fixtures/eligibility/make-study.ts';
 
-const facts = (inclusion: string[], exclusion: string[] = []): TrialFacts =>
-  extractFacts(
-    makeStudy(
-      `Inclusion Criteria:\n\n${inclusion.map((i) => `* ${i}`).join('\n')}\n\nExclusion Criteria:\n\n${exclusion
-        .map((i) => `* ${i}`)
-        .join('\n')}\n`,
-    ),
-  );
-const ofKind = <K extends CriterionKind>(f: TrialFacts, kind: K) =>
-  f.criteria.filter((c): c is Extract<Criterion, { kind: K }> => c.kind === kind);
+const facts = factsOf;
 const genes = (f: TrialFacts, effect: 'require' | 'forbid') =>
   ofKind(f, 'biomarker')
     .filter((c) => c.effect === effect)
