@@ -507,14 +507,8 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
       ...core.matchAll(new RegExp(`\\b(?:${EXCEPTION_WORDS})\\b[^.;)]*`, 'g')),
     ].some((e) => therapyMentions(e[0]).length > 0 && !PERIOPERATIVE_WORDS.test(e[0]));
     if (naive && !lines && exceptedTherapy) {
-      const others = systemicClassesExcept(core);
-      if (others)
-        out.push({
-          kind: 'prior_therapy',
-          effect: 'forbid',
-          anyOf: others,
-          settings: settingsOf(core),
-        });
+      const others = forbidEveryOtherClass(core);
+      if (others) out.push(others);
       return out;
     }
     if (naive && !lines) {
@@ -626,14 +620,8 @@ export function therapyInItem(folded: string, section: Section): TherapyItemFind
     ) {
       if (/\b(?:other than|except|besides|apart from|aside from)\b/.test(clause)) {
         // "Systemic therapy other than EGFR TKI for advanced NSCLC": every other systemic class.
-        const others = systemicClassesExcept(clause);
-        if (others)
-          out.push({
-            kind: 'prior_therapy',
-            effect: 'forbid',
-            anyOf: others,
-            settings: settingsOf(clause),
-          });
+        const others = forbidEveryOtherClass(clause);
+        if (others) out.push(others);
         continue;
       }
       if (
@@ -942,6 +930,14 @@ const SYSTEMIC_CLASSES: readonly TherapyClass[] = THERAPY_CLASSES.filter(
  * other EGFR TKIs forbidden, which no class list says): undefined then, and for a setting
  * excepted ("other than adjuvant chemotherapy"), which narrowedByExceptions reads.
  */
+/** "Systemic therapy other than X": a forbid of every other systemic class, when they can be named. */
+function forbidEveryOtherClass(text: string): TherapyFinding | undefined {
+  const others = systemicClassesExcept(text);
+  return others
+    ? { kind: 'prior_therapy', effect: 'forbid', anyOf: others, settings: settingsOf(text) }
+    : undefined;
+}
+
 function systemicClassesExcept(text: string): TherapyRef[] | undefined {
   if (
     !/\bsystemic\b|\banti-?cancer\b|\banti-?tumou?r\b|\bany (?:other )?(?:therapy|treatment)\b/.test(
