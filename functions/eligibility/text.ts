@@ -34,7 +34,23 @@ const FOLD_MAP: Record<string, string> = {
 const FOLD_RE =
   /[\u00a0\u2000-\u200b\u3000]|[\u2010-\u2015\u2212]|[：，。；（）≥⩾≤⩽\u2018\u2019\u201c\u201dⅰⅱⅲⅳïé]|=>|=</g;
 
+/**
+ * The extractor folds the same item text in several readers (stage, biomarkers, therapy,
+ * topics): the last few hundred results are kept. Folding is pure, so a hit is exact.
+ */
+const FOLDED = new Map<string, string>();
+const FOLDED_MAX = 512;
+
 export function fold(text: string): string {
+  const hit = FOLDED.get(text);
+  if (hit !== undefined) return hit;
+  const folded = foldText(text);
+  if (FOLDED.size >= FOLDED_MAX) FOLDED.clear();
+  FOLDED.set(text, folded);
+  return folded;
+}
+
+function foldText(text: string): string {
   return text
     .replace(/\beGFR\b/g, 'estimated gfr')
     .toLowerCase()

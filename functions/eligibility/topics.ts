@@ -84,7 +84,7 @@ export function profileTopicOf(text: string, section: Section): ProfileTopic | u
   )
     return 'biomarker';
   if (NOT_A_PROFILE_FACT.test(folded)) return undefined;
-  if (therapyMentions(folded).length > 0 || THERAPY_WORDS.test(folded)) return 'prior_therapy';
+  if (THERAPY_WORDS.test(folded) || therapyMentions(folded).length > 0) return 'prior_therapy';
   // "MET" is a gene only in capitals; "met" is also a verb.
   if (GENE.test(folded) || /\bMET\b/.test(text) || DRIVER.test(folded)) return 'biomarker';
   if (STAGE.test(folded)) return 'stage';
