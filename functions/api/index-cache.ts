@@ -6,9 +6,10 @@
  *
  * A sync bumps the version as it writes and publishes the snapshot when it finishes or
  * pauses. Until then the new version can only be read the slow way (every active entry), so
- * a container that has an index waits for the snapshot, for at most `unpublishedGraceMs`:
- * long enough for a sync to finish, short enough that a publish that keeps failing cannot
- * freeze the index.
+ * a container waits for the snapshot, for at most `unpublishedGraceMs`: long enough for a
+ * sync to finish, short enough that a publish that keeps failing cannot freeze the index.
+ * A warm container keeps the index it has; a cold one loads the last published snapshot.
+ * Either way it is at most one sync behind, and both serve the same index.
  */
 import { ServiceUnavailableError } from '#http/errors.ts';
 import { errorFields, type Logger } from '#http/log.ts';
@@ -96,6 +97,8 @@ export class MatchIndexCache<I> {
    */
   async reload(): Promise<IndexSnapshot<I>> {
     this.stateReadAt = Number.NEGATIVE_INFINITY;
+    // The published snapshot is what went out of date: read the current entries.
+    this.unpublishedSince ??= Number.NEGATIVE_INFINITY;
     return this.load(await this.syncState());
   }
 
@@ -131,21 +134,27 @@ export class MatchIndexCache<I> {
     const started = performance.now();
     const previous = this.snapshot;
     try {
-      const loaded = await repo.loadMatchIndex();
-      this.unpublishedSince = undefined;
+      // Until a wait for a publish has run out, the last published snapshot will do.
+      const loaded = await repo.loadMatchIndex({
+        acceptPublished: this.unpublishedSince === undefined,
+      });
+      const version = loaded.version ?? state?.indexVersion;
+      const behind = state?.indexVersion !== undefined && version !== state.indexVersion;
+      this.unpublishedSince = behind ? now() : undefined;
       const index = build(loaded);
       const trials = loaded.core.trials.length;
       const loadMs = Math.round((performance.now() - started) * 10) / 10;
       this.snapshot = {
         index,
-        version: state?.indexVersion,
+        version,
         loadedAt: now(),
         trialCount: trials,
         loadMs,
         source: loaded.source,
       };
       log('info', previous ? 'match index refreshed' : 'match index loaded', {
-        indexVersion: state?.indexVersion ?? null,
+        indexVersion: version ?? null,
+        currentVersion: state?.indexVersion ?? null,
         previousVersion: previous?.version ?? null,
         trials,
         source: loaded.source,

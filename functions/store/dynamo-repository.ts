@@ -456,18 +456,28 @@ export class DynamoStudyRepository implements SyncRepository {
     return joinBytes(items.map((i) => i.data as Uint8Array));
   }
 
-  async loadMatchIndex(): Promise<LoadedIndex> {
+  async loadMatchIndex(options: { acceptPublished?: boolean } = {}): Promise<LoadedIndex> {
     const state = await this.getSyncState();
     const ref = state.indexSnapshot;
-    if (ref && ref.version === state.indexVersion && isCurrentFormat(ref)) {
+    const usable =
+      ref &&
+      isCurrentFormat(ref) &&
+      (ref.version === state.indexVersion || options.acceptPublished === true);
+    if (ref && usable) {
       const core = await readSnapshotCore(this.snapshots, ref);
       if (core) {
+        // Words of a study written since are refused by their hash (the reader reloads).
         const displays = displaysFromStore(core, (ids) => this.storedEntries(ids));
-        return { core, displays, source: 'snapshot' };
+        return { core, displays, source: 'snapshot', version: ref.version };
       }
     }
     const { core, displays } = splitEntries(await this.listActiveEntries());
-    return { core, displays: displaysInMemory(displays), source: 'active' };
+    return {
+      core,
+      displays: displaysInMemory(displays),
+      source: 'active',
+      version: state.indexVersion,
+    };
   }
 
   /** The stored match entries of these studies, with the hash each was stored under. */

@@ -123,6 +123,8 @@ export interface LoadedIndex {
   displays: DisplaySource;
   /** `snapshot`: the published snapshot; `active`: every active META, read whole (the fallback). */
   source: 'snapshot' | 'active';
+  /** The indexVersion it holds: the snapshot's, or the current one read before the entries. */
+  version: string | undefined;
 }
 
 export type UpsertOutcome = 'written' | 'unchanged' | 'older';
@@ -131,8 +133,12 @@ export interface StudyRepository {
   /** Idempotent; never replaces a newer record (by lastUpdatePostDate) with an older one. */
   upsertStudies(items: { study: Study; facts: TrialFacts }[]): Promise<UpsertOutcome[]>;
   getStudy(nctId: string): Promise<StoredStudy | undefined>;
-  /** The matcher's index: the published snapshot when current, else built from every active study. */
-  loadMatchIndex(): Promise<LoadedIndex>;
+  /**
+   * The matcher's index: the published snapshot when current, else built from every active
+   * study. With `acceptPublished`, the last published snapshot even when writes have come
+   * since (a sync that has not published yet): fast, and at most one sync behind.
+   */
+  loadMatchIndex(options?: { acceptPublished?: boolean }): Promise<LoadedIndex>;
   /** Every non-stale study's match entry, read whole (the always-correct path). */
   listActiveEntries(): Promise<MatchIndexEntry[]>;
   getSyncState(): Promise<SyncState>;

@@ -47,10 +47,10 @@ function probe(inner: StudyRepository): Probe {
       p.stateReads++;
       return inner.getSyncState();
     },
-    loadMatchIndex: async () => {
+    loadMatchIndex: async (options) => {
       p.loads++;
       if (p.failLoads) throw new Error('simulated store outage');
-      return inner.loadMatchIndex();
+      return inner.loadMatchIndex(options);
     },
     listActiveEntries: () => inner.listActiveEntries(),
   };
@@ -129,6 +129,33 @@ describe('match index refresh', () => {
     clock += 5 * 60_000;
     expect((await match()).ids).toEqual(['NCT99000001', 'NCT99000002']);
     expect(p.loads).toBe(2);
+    expect(logs.find((l) => l.msg === 'match index refreshed')).toMatchObject({ source: 'active' });
+  });
+
+  it('a cold container during an unpublished sync serves the last published snapshot, then catches up', async () => {
+    await repo.publishIndex();
+    const published = (await repo.getSyncState()).indexVersion;
+    await repo.upsertStudies([fixtureTrial('NCT99000002')]); // a sync under way
+    expect((await match()).ids).toEqual(['NCT99000001']);
+    expect(logs.find((l) => l.msg === 'match index loaded')).toMatchObject({
+      source: 'snapshot',
+      indexVersion: published,
+    });
+    // The sync publishes: the next check past the interval loads it.
+    await repo.publishIndex();
+    clock += 61_000;
+    expect((await match()).ids).toEqual(['NCT99000001', 'NCT99000002']);
+    expect(p.loads).toBe(2);
+  });
+
+  it('a cold container on an older snapshot reads the current entries once the grace runs out', async () => {
+    await repo.publishIndex();
+    await repo.upsertStudies([fixtureTrial('NCT99000002')]); // a publish that never comes
+    expect((await match()).ids).toEqual(['NCT99000001']);
+    clock += 14 * 60_000;
+    expect((await match()).ids).toEqual(['NCT99000001']);
+    clock += 2 * 60_000;
+    expect((await match()).ids).toEqual(['NCT99000001', 'NCT99000002']);
     expect(logs.find((l) => l.msg === 'match index refreshed')).toMatchObject({ source: 'active' });
   });
 

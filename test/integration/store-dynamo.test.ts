@@ -237,6 +237,21 @@ describe('DynamoStudyRepository match index', () => {
     expect(loaded.core.trials.map((t) => t.nctId)).toEqual([syntheticId(30), syntheticId(31)]);
   });
 
+  it('on request, serves the last published snapshot while newer writes are unpublished, saying which version', async () => {
+    const { repo } = await h.newTable();
+    await repo.upsertStudies([{ study: syntheticStudy({ n: 36 }), facts: handFacts() }]);
+    const published = await repo.publishIndex();
+    await repo.upsertStudies([{ study: syntheticStudy({ n: 37 }), facts: handFacts() }]);
+    const current = (await repo.getSyncState()).indexVersion;
+    expect(current).not.toBe(published?.indexVersion);
+    const older = await repo.loadMatchIndex({ acceptPublished: true });
+    expect(older).toMatchObject({ source: 'snapshot', version: published?.indexVersion });
+    expect(older.core.trials.map((t) => t.nctId)).toEqual([syntheticId(36)]);
+    const fresh = await repo.loadMatchIndex();
+    expect(fresh).toMatchObject({ source: 'active', version: current });
+    expect(fresh.core.trials.map((t) => t.nctId)).toEqual([syntheticId(36), syntheticId(37)]);
+  });
+
   it('reads no snapshot of another core format, and publishing replaces it', async () => {
     const { repo } = await h.newTable();
     await repo.upsertStudies([{ study: syntheticStudy({ n: 35 }), facts: handFacts() }]);
