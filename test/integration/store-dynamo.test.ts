@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Study } from '#ctgov/study-schema.ts';
 import { DisplayGoneError, splitEntries } from '#matching/index-core.ts';
@@ -18,6 +18,7 @@ import {
   syntheticId,
   syntheticStudy,
 } from '../fixtures/sync/synthetic-studies.ts';
+import { faultyDoc } from '../reliability/support/faulty-doc.ts';
 import { SHARED_AVAILABLE, SHARED_STUDIES_DIR, SKIP_REASON } from '../support/shared-data.ts';
 
 let h: StoreHarness;
@@ -334,34 +335,13 @@ describe('re-derivation', () => {
 
 describe('BatchWrite unprocessed items', () => {
   it('retries items DynamoDB returned as unprocessed until all are written', async () => {
-    // Fault injection: the first BatchWrite calls answer with part of their items unprocessed
-    // (as DynamoDB does under throttling) without writing those.
-    let calls = 0;
-    let withheld = 0;
-    const faulty = Object.create(h.doc) as DynamoDBDocumentClient;
-    const realSend = h.doc.send.bind(h.doc) as (c: unknown) => Promise<unknown>;
-    (faulty as unknown as { send: (c: unknown) => Promise<unknown> }).send = async (
-      command: unknown,
-    ) => {
-      const input = (command as { input?: { RequestItems?: Record<string, unknown[]> } }).input;
-      const name = (command as { constructor: { name: string } }).constructor.name;
-      if (name === 'BatchWriteCommand' && input?.RequestItems && calls++ < 3) {
-        const [table, requests] = Object.entries(input.RequestItems)[0] as [string, unknown[]];
-        const half = Math.ceil(requests.length / 2);
-        withheld += requests.length - half;
-        await realSend(
-          new (command as { constructor: new (i: unknown) => unknown }).constructor({
-            RequestItems: { [table]: requests.slice(0, half) },
-          }),
-        );
-        return { UnprocessedItems: { [table]: requests.slice(half) } };
-      }
-      return realSend(command);
-    };
+    // Fault injection: every BatchWrite answers with half of its items unprocessed (as
+    // DynamoDB does under throttling) without writing those.
+    const { doc: faulty, stats } = faultyDoc(h.doc, { unprocessedEvery: 1 });
     const { repo, tableName } = await h.newTable({}, faulty);
     const studies = Array.from({ length: 20 }, (_, i) => syntheticStudy({ n: i + 70 }));
     await repo.upsertStudies(studies.map((study) => ({ study, facts: handFacts() })));
-    expect(withheld).toBeGreaterThan(0);
+    expect(stats.unprocessedItems).toBeGreaterThan(0);
     const items = await dumpTable(h.doc, tableName);
     expect(items.filter((i) => String(i.sk).startsWith('RAW#'))).toHaveLength(20);
     expect(items.filter((i) => String(i.sk).startsWith('SITES#'))).toHaveLength(20);
@@ -374,28 +354,14 @@ describe('BatchWrite unprocessed items', () => {
 describe('throttling', () => {
   it('retries calls DynamoDB throttles, and the writes land once', async () => {
     // Fault injection: every third call fails as DynamoDB does when a table is throttled.
-    let calls = 0;
-    let throttled = 0;
-    const faulty = Object.create(h.doc) as DynamoDBDocumentClient;
-    const realSend = h.doc.send.bind(h.doc) as (c: unknown) => Promise<unknown>;
-    (faulty as unknown as { send: (c: unknown) => Promise<unknown> }).send = async (
-      command: unknown,
-    ) => {
-      if (++calls % 3 === 0) {
-        throttled++;
-        throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
-          name: 'ProvisionedThroughputExceededException',
-        });
-      }
-      return realSend(command);
-    };
+    const { doc: faulty, stats } = faultyDoc(h.doc, { throttleEvery: 3 });
     const { repo, tableName } = await h.newTable({}, faulty);
     const studies = Array.from({ length: 10 }, (_, i) => syntheticStudy({ n: i + 90 }));
     expect(
       await repo.upsertStudies(studies.map((study) => ({ study, facts: handFacts() }))),
     ).toEqual(studies.map(() => 'written'));
     await repo.publishIndex();
-    expect(throttled).toBeGreaterThan(3);
+    expect(stats.throttled).toBeGreaterThan(3);
     expect((await repo.listActiveEntries()).map((e) => e.nctId)).toEqual(
       studies.map((s) => s.protocolSection.identificationModule.nctId),
     );
