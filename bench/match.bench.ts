@@ -18,7 +18,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parseStudy } from '#ctgov/study-schema.ts';
 import { extractFacts } from '#eligibility/extract.ts';
-import { splitEntries } from '#matching/index-core.ts';
+import { displayLookup, splitEntries } from '#matching/index-core.ts';
 import { buildMatchIndex, matchTrials, type ReadyIndex } from '#matching/match.ts';
 import { type NormalisedRequest, PROFILE_EXAMPLE, parseMatchRequest } from '#matching/profile.ts';
 import { toMatchIndexEntry } from '#store/match-entry.ts';
@@ -169,10 +169,6 @@ function measureIndex(label: string, entries: MatchIndexEntry[], entriesMb: numb
   );
   return {
     index,
-    display: (o) => {
-      const d = displays[o];
-      if (!d) throw new RangeError(`no display ${o}`);
-      return d;
-    },
+    display: displayLookup((o) => displays[o]),
   };
 }

@@ -165,7 +165,8 @@ export function displaysInMemory(displays: readonly TrialDisplay[]): DisplaySour
   return { load: async () => lookup };
 }
 
-function displayLookup(find: (ordinal: number) => TrialDisplay | undefined): DisplayLookup {
+/** A lookup over displays in hand; asking for one not loaded is a bug of the caller. */
+export function displayLookup(find: (ordinal: number) => TrialDisplay | undefined): DisplayLookup {
   return (ordinal) => {
     const d = find(ordinal);
     if (!d) throw new RangeError(`no display loaded for trial ordinal ${ordinal}`);

@@ -17,7 +17,7 @@ import type { BiomarkerRef, Predicate } from '#eligibility/facts.ts';
 import type { MatchIndexEntry, Site } from '#store/types.ts';
 import { criterionStatus, type ProfileView, prepareProfile } from './evaluate.ts';
 import { dotToKm, unitVector } from './geo.ts';
-import { type DisplayLookup, splitEntries } from './index-core.ts';
+import { type DisplayLookup, displayLookup, splitEntries } from './index-core.ts';
 import { buildMatchIndex, type IndexedTrial, type MatchIndex, phaseMask } from './match-index.ts';
 import type { NormalisedRequest, Understood } from './profile.ts';
 import { nearestWithin } from './site-grid.ts';
@@ -47,11 +47,7 @@ export function indexEntries(entries: readonly MatchIndexEntry[]): ReadyIndex {
   const { core, displays } = splitEntries(entries);
   return {
     index: buildMatchIndex(core),
-    display: (o) => {
-      const d = displays[o];
-      if (!d) throw new RangeError(`no display for trial ordinal ${o}`);
-      return d;
-    },
+    display: displayLookup((o) => displays[o]),
   };
 }
 
