@@ -340,21 +340,16 @@ export function biomarkersInItem(
       section === 'inclusion' && EXCLUDED_HERE.test(clause) ? 'exclusion' : section;
     // Umbrella negatives without named genes: "no actionable genomic alteration".
     if (hits.length === 0) {
-      if (section === 'inclusion' && AGA_UMBRELLA.test(clause)) {
-        result.biomarkers.push({
-          effect: 'forbid',
-          anyOf: [...ACTIONABLE_FIRST_LINE],
-          umbrella: true,
-          knownOnly: /\bknown\b|\bdocumented\b/.test(clause),
-        });
-      } else if (
+      // "No actionable alteration" required, or "actionable alteration" excluded: the same forbid.
+      const noneRequired = section === 'inclusion' && AGA_UMBRELLA.test(clause);
+      const anyExcluded =
         ownSection === 'exclusion' &&
         AGA_POSITIVE.test(clause) &&
         !PERMISSIVE.test(clause) &&
         /\bnsclc|\blung|\btumou?r|\bpatients?|\bparticipants?|\bsubjects?|\bknown|\bdocumented|\bharbou?r|\bpresence\b|\bhave\b|\bhas\b/.test(
           clause,
-        )
-      ) {
+        );
+      if (noneRequired || anyExcluded) {
         result.biomarkers.push({
           effect: 'forbid',
           anyOf: [...ACTIONABLE_FIRST_LINE],
