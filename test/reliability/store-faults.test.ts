@@ -13,7 +13,7 @@ import { createDynamoRepository } from '#store/dynamo-repository.ts';
 import { createTable } from '#store/table.ts';
 import { type RunSyncOptions, runSync } from '#sync/run-sync.ts';
 import { dumpTable, type StoreHarness, startStoreHarness } from '../fixtures/sync/harness.ts';
-import { crashingClient, fastClient, startReplay } from '../fixtures/sync/sync-setup.ts';
+import { crashingClient, fastClient, olderCopy, startReplay } from '../fixtures/sync/sync-setup.ts';
 import { writeArtifact } from './support/bounded.ts';
 import { type FaultCorpus, fixtureCorpus } from './support/corpus.ts';
 import { type DocFaults, faultyDoc } from './support/faulty-doc.ts';
@@ -87,15 +87,7 @@ describe('the table comparison can fail', () => {
     await t.repo.deleteStudy(id);
     expect(await t.dump()).not.toEqual(baseline);
     // Put back an older copy (the store writes it because nothing newer is there now).
-    const older = structuredClone(stored.study) as {
-      protocolSection: { statusModule: Record<string, unknown> };
-    };
-    older.protocolSection.statusModule.lastUpdatePostDateStruct = {
-      date: '2001-01-01',
-      type: 'ACTUAL',
-    };
-    older.protocolSection.statusModule.lastUpdateSubmitDate = '2001-01-01';
-    await t.repo.upsertStudies([{ study: older as typeof stored.study, facts: stored.facts }]);
+    await t.repo.upsertStudies([{ study: olderCopy(stored.study), facts: stored.facts }]);
     expect(await t.dump()).not.toEqual(baseline);
   });
 });

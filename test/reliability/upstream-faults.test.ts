@@ -22,7 +22,7 @@ import { extractFacts } from '#eligibility/extract.ts';
 import { type RunSyncOptions, runSync, type SyncSummary } from '#sync/run-sync.ts';
 import type { Fault } from '../../local/replay/server.ts';
 import { dumpTable, type StoreHarness, startStoreHarness } from '../fixtures/sync/harness.ts';
-import { fastClient, startReplay } from '../fixtures/sync/sync-setup.ts';
+import { fastClient, olderCopy, startReplay } from '../fixtures/sync/sync-setup.ts';
 import { SHARED_AVAILABLE, SKIP_REASON } from '../support/shared-data.ts';
 import { ARTIFACTS_DIR } from './support/bounded.ts';
 import { type FaultCorpus, fixtureCorpus, realCorpus } from './support/corpus.ts';
@@ -226,14 +226,7 @@ function matrixFor(corpusKind: FaultCorpus['kind'], skip: boolean, why: string) 
             // The table already holds the current copy; the API then serves an older one.
             const current = await repo.getStudy(firstId);
             if (!current) throw new Error('no current copy to age');
-            const older = structuredClone(current.study) as {
-              protocolSection: { statusModule: Record<string, unknown> };
-            };
-            older.protocolSection.statusModule.lastUpdatePostDateStruct = {
-              date: '2001-01-01',
-              type: 'ACTUAL',
-            };
-            older.protocolSection.statusModule.lastUpdateSubmitDate = '2001-01-01';
+            const older = olderCopy(current.study);
             older.protocolSection.statusModule.overallStatus = 'WITHDRAWN';
             replay.putStudy(older);
           },
